@@ -1,0 +1,98 @@
+import type Database from 'better-sqlite3';
+import type { ProductDocument } from '../../domain/product';
+import { vectorToBlob } from './sqlite-row-mapper';
+
+/**
+ * The statements behind upsert and delete, prepared once per connection. Callers run them
+ * inside one transaction so product, tags, images and FTS row change together or not at all.
+ */
+export class ProductWriter {
+  private readonly upsertProduct: Database.Statement;
+  private readonly findPk: Database.Statement;
+  private readonly deleteProduct: Database.Statement;
+  private readonly deleteTags: Database.Statement;
+  private readonly deleteImages: Database.Statement;
+  private readonly deleteFts: Database.Statement;
+  private readonly insertTag: Database.Statement;
+  private readonly insertImage: Database.Statement;
+  private readonly insertFts: Database.Statement;
+
+  constructor(db: Database.Database) {
+    this.upsertProduct = db.prepare(`
+      INSERT INTO products (id, title, description, category, price, currency, tags_json,
+                            in_stock, model_id, created_at, updated_at)
+      VALUES (@id, @title, @description, @category, @price, @currency, @tagsJson,
+              @inStock, @modelId, @createdAt, @updatedAt)
+      ON CONFLICT (id) DO UPDATE SET
+        title = excluded.title, description = excluded.description,
+        category = excluded.category, price = excluded.price, currency = excluded.currency,
+        tags_json = excluded.tags_json, in_stock = excluded.in_stock,
+        model_id = excluded.model_id, created_at = excluded.created_at,
+        updated_at = excluded.updated_at
+      RETURNING pk`);
+    this.findPk = db.prepare('SELECT pk FROM products WHERE id = ?').pluck();
+    this.deleteProduct = db.prepare('DELETE FROM products WHERE pk = ?');
+    this.deleteTags = db.prepare('DELETE FROM product_tags WHERE product_pk = ?');
+    this.deleteImages = db.prepare('DELETE FROM images WHERE product_pk = ?');
+    this.deleteFts = db.prepare('DELETE FROM products_fts WHERE rowid = ?');
+    this.insertTag = db.prepare(
+      'INSERT OR IGNORE INTO product_tags (product_pk, tag) VALUES (?, ?)',
+    );
+    this.insertImage = db.prepare(`
+      INSERT INTO images (product_pk, position, id, url, filename, content_sha256, width,
+                          height, vector)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.insertFts = db.prepare(
+      'INSERT INTO products_fts (rowid, title, description) VALUES (?, ?, ?)',
+    );
+  }
+
+  /** Replaces the product and everything hanging off it. Run inside a transaction. */
+  write(doc: ProductDocument): void {
+    const { pk } = this.upsertProduct.get({
+      id: doc.id,
+      title: doc.title,
+      description: doc.description,
+      category: doc.category,
+      price: doc.price,
+      currency: doc.currency,
+      tagsJson: JSON.stringify(doc.tags),
+      inStock: doc.inStock ? 1 : 0,
+      modelId: doc.modelId,
+      createdAt: doc.createdAt,
+      updatedAt: doc.updatedAt,
+    }) as { pk: number };
+    this.clearChildren(pk);
+    for (const tag of doc.tags) this.insertTag.run(pk, tag);
+    for (const image of doc.images) {
+      this.insertImage.run(
+        pk,
+        image.position,
+        image.id,
+        image.url,
+        image.filename,
+        image.contentSha256,
+        image.width,
+        image.height,
+        vectorToBlob(image.vector),
+      );
+    }
+    this.insertFts.run(pk, doc.title, doc.description);
+  }
+
+  /** Removes the product; returns whether it existed. Run inside a transaction. */
+  remove(productId: string): boolean {
+    const pk = this.findPk.get(productId) as number | undefined;
+    if (pk === undefined) return false;
+    this.clearChildren(pk);
+    this.deleteProduct.run(pk);
+    return true;
+  }
+
+  // Explicit rather than ON DELETE CASCADE alone: an upsert keeps the product row (and pk).
+  private clearChildren(pk: number): void {
+    this.deleteTags.run(pk);
+    this.deleteImages.run(pk);
+    this.deleteFts.run(pk);
+  }
+}
