@@ -1,0 +1,110 @@
+import { readFileSync } from 'node:fs';
+import { ElasticsearchProductIndex } from './adapters/elasticsearch/elasticsearch-product-index';
+import { SqliteProductIndex } from './adapters/embedded/sqlite-product-index';
+import { OnnxEmbedder } from './adapters/onnx/onnx-embedder';
+import type { Config } from './config';
+import type { Logger } from './logger';
+import type { Embedder } from './ports/embedder.port';
+import type { ProductIndex, ProductIndexBinding } from './ports/product-index.port';
+import { CatalogService } from './services/catalog.service';
+import { SearchService } from './services/search.service';
+
+export interface Readiness {
+  readonly ready: boolean;
+  readonly checks: Readonly<Record<string, string>>;
+}
+
+/** Everything the transport layer needs; built only here. */
+export interface App {
+  readonly search: SearchService;
+  readonly catalog: CatalogService;
+  readonly modelId: string;
+  readonly backend: string;
+  readiness(): Promise<Readiness>;
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root: the only place that picks adapters. `modelDir` is the resolved model
+ * folder (main.ts resolves catalog models first), so building an app never downloads anything.
+ */
+export async function createApp(
+  config: Config,
+  logger: Logger,
+  modelDir: string | undefined = config.modelDir,
+): Promise<App> {
+  if (modelDir === undefined) {
+    throw new TypeError('createApp needs a model folder: set MODEL_DIR or resolve a catalog model');
+  }
+  const embedder = await OnnxEmbedder.load({
+    modelDir,
+    maxInputPixels: config.maxImagePixels,
+    intraOpNumThreads: config.ortIntraOpThreads,
+    interOpNumThreads: config.ortInterOpThreads,
+    logger: logger.child({ component: 'embedder' }),
+  });
+  let index: ProductIndex;
+  try {
+    index = createIndex(config, logger, { modelId: embedder.modelId, dims: embedder.dims });
+    await index.open();
+  } catch (error) {
+    await embedder.close();
+    throw error;
+  }
+  logger.info(
+    { model: embedder.modelId, dims: embedder.dims, backend: index.kind },
+    'search engine ready',
+  );
+  return assemble(config, embedder, index);
+}
+
+function createIndex(config: Config, logger: Logger, binding: ProductIndexBinding): ProductIndex {
+  const es = config.elasticsearch;
+  if (es === undefined) {
+    return new SqliteProductIndex({
+      dataDir: config.dataDir,
+      binding,
+      logger: logger.child({ component: 'embedded-index' }),
+    });
+  }
+  return new ElasticsearchProductIndex({
+    node: es.url,
+    auth: es.auth,
+    ca: es.caFile === undefined ? undefined : readFileSync(es.caFile, 'utf8'),
+    indexPrefix: es.indexPrefix,
+    binding,
+    hnsw: { m: es.hnswM, efConstruction: es.hnswEfConstruction },
+    requestTimeoutMs: es.requestTimeoutMs,
+    logger: logger.child({ component: 'elasticsearch-index' }),
+  });
+}
+
+function assemble(config: Config, embedder: Embedder, index: ProductIndex): App {
+  const search = new SearchService(embedder, index, {
+    defaultFirst: 10,
+    maxFirst: 100,
+    depth: config.searchDepth,
+    maxTextLength: 1000,
+  });
+  const catalog = new CatalogService(embedder, index, {
+    maxImagesPerProduct: config.maxImagesPerProduct,
+  });
+  return {
+    search,
+    catalog,
+    modelId: embedder.modelId,
+    backend: index.kind,
+    async readiness() {
+      try {
+        await index.ping();
+        return { ready: true, checks: { model: 'loaded', index: 'reachable' } };
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        return { ready: false, checks: { model: 'loaded', index: `unreachable: ${reason}` } };
+      }
+    },
+    async close() {
+      await Promise.allSettled([index.close(), embedder.close()]);
+    },
+  };
+}
