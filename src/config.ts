@@ -20,6 +20,13 @@ export interface Config {
   readonly modelsDir: string;
   /** Download a missing catalog model at start-up. */
   readonly modelAutoFetch: boolean;
+  /** Mirror root for model downloads (`<base>/<model>/<file>`). */
+  readonly modelsBaseUrl: string | undefined;
+  /**
+   * Accept catalog files that have no published hash (small JSON configs). Files with a
+   * published hash are always verified.
+   */
+  readonly modelsAllowUnverified: boolean;
   readonly ortIntraOpThreads: number | undefined;
   readonly ortInterOpThreads: number | undefined;
   readonly maxUploadBytes: number;
@@ -67,6 +74,8 @@ const envSchema = z.object({
   MODEL_DIR: optionalString,
   MODELS_DIR: z.string().min(1).default('./models/cache'),
   MODEL_AUTO_FETCH: bool.default(true),
+  MODELS_BASE_URL: optionalString.pipe(z.string().url().optional()),
+  MODELS_ALLOW_UNVERIFIED: bool.default(true),
   ORT_INTRA_OP_THREADS: int(1, 256).optional(),
   ORT_INTER_OP_THREADS: int(1, 256).optional(),
   MAX_UPLOAD_BYTES: int(1024, 1024 * 1024 * 1024).default(10 * 1024 * 1024),
@@ -153,6 +162,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     modelDir: e.MODEL_DIR,
     modelsDir: e.MODELS_DIR,
     modelAutoFetch: e.MODEL_AUTO_FETCH,
+    modelsBaseUrl: e.MODELS_BASE_URL,
+    modelsAllowUnverified: e.MODELS_ALLOW_UNVERIFIED,
     ortIntraOpThreads: e.ORT_INTRA_OP_THREADS,
     ortInterOpThreads: e.ORT_INTER_OP_THREADS,
     maxUploadBytes: e.MAX_UPLOAD_BYTES,

@@ -1,0 +1,77 @@
+/**
+ * `npm start`: read config, make sure the model is on disk (fetching a catalog model when
+ * allowed), build the app and serve HTTP until SIGINT/SIGTERM.
+ */
+import { createApp } from './app';
+import type { Config } from './config';
+import { ConfigError, loadConfig } from './config';
+import { isAppError } from './errors';
+import { createHttpServer } from './http/http-server';
+import type { Logger } from './logger';
+import { createLogger } from './logger';
+import { createProgressBars } from './models/model-progress';
+import { resolveModelDir } from './models/model-resolver';
+
+async function resolveModel(config: Config): Promise<string> {
+  const display = createProgressBars(process.stderr);
+  try {
+    const resolved = await resolveModelDir({
+      modelDir: config.modelDir,
+      model: config.model,
+      modelsDir: config.modelsDir,
+      fetch: config.modelAutoFetch,
+      fetchOptions: {
+        onProgress: display.onProgress,
+        baseUrl: config.modelsBaseUrl,
+        allowUnverified: config.modelsAllowUnverified,
+      },
+    });
+    return resolved.modelDir;
+  } finally {
+    display.stop();
+  }
+}
+
+function onShutdown(logger: Logger, stop: () => Promise<void>): void {
+  let stopping = false;
+  const handler = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const logger = createLogger(config);
+  const modelDir = await resolveModel(config);
+  const app = await createApp(config, logger, modelDir);
+  const http = createHttpServer({ app, config, logger });
+  const { url } = await http.listen();
+  logger.info({ url, graphiql: url, backend: app.backend, model: app.modelId }, 'listening');
+  onShutdown(logger, async () => {
+    await http.close();
+    await app.close();
+  });
+}
+
+main().catch((error: unknown) => {
+  // Start-up failures go to stderr as plain sentences: the logger may not exist yet.
+  const message =
+    error instanceof ConfigError || isAppError(error)
+      ? error.message
+      : error instanceof Error
+        ? (error.stack ?? error.message)
+        : String(error);
+  process.stderr.write(`\nproduct-image-search could not start:\n${message}\n`);
+  process.exit(1);
+});
