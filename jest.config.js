@@ -1,6 +1,7 @@
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: 'node',
+  // ONNX Runtime checks tensors against Node's own typed-array classes; see the environment file.
+  testEnvironment: '<rootDir>/test/helpers/shared-typed-arrays.environment.ts',
   transform: { '^.+\\.ts$': 'ts-jest' },
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],

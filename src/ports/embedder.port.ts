@@ -15,9 +15,10 @@ export interface ImageEmbedding {
  * Invariants every adapter keeps:
  * - Every vector is L2-normalised (a zero vector stays zero) and has exactly `dims` floats.
  * - Results come back in the order of the inputs, one per input.
- * - Bytes that are not a decodable image throw UnsupportedMediaTypeError; images over the
- *   configured pixel limit throw PayloadTooLargeError; model failures throw
- *   EmbeddingFailedError. Nothing else escapes.
+ * - Bytes that are not an image of a supported format throw UnsupportedMediaTypeError; an
+ *   image of a supported format whose data is truncated or corrupt throws BadUserInputError
+ *   with details.reason = 'IMAGE_CORRUPT'; images over the configured pixel limit throw
+ *   PayloadTooLargeError; model failures throw EmbeddingFailedError. Nothing else escapes.
  */
 export interface Embedder {
   /** Stable model id, e.g. `ViT-B-32__laion2b-s34b-b79k`; indexes are bound to it. */

@@ -1,0 +1,198 @@
+/**
+ * OpenCLIP image preprocessing with sharp, driven by the model's preprocess_cfg.json:
+ * decode -> EXIF-orient -> RGB -> resize (shortest side to `size`, or squash) -> centre crop
+ * -> scale to [0,1] -> (x - mean) / std -> CHW float32.
+ *
+ * Choices that differ from a naive sharp pipeline, and why:
+ * - Alpha is dropped, not flattened: OpenCLIP and Immich call PIL `convert('RGB')`, which keeps
+ *   the stored colour of transparent pixels. Matching the reference beats a prettier guess.
+ * - EXIF orientation is applied (PIL and Immich do not): shoppers and catalog teams see the
+ *   rotated photo, and CLIP features are orientation-sensitive.
+ * - Decoding to 8-bit RGB is a separate pass before resizing, so the resize never sees an alpha
+ *   channel (sharp premultiplies alpha while resampling) or 16 bits, just like PIL.
+ * - Output sizes and crop offsets follow torchvision (long side truncated, crop offset rounded
+ *   half to even), which is what OpenCLIP runs.
+ * - sharp's 'cubic' kernel is Catmull-Rom (a = -0.5), PIL's BICUBIC. For reductions over about
+ *   4x libvips box-shrinks first, so results drift slightly from PIL on big photos.
+ */
+import sharp from 'sharp';
+import type { KernelEnum, SharpOptions } from 'sharp';
+import { BadUserInputError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../../errors';
+import type { Interpolation, PreprocessConfig } from './model-config';
+
+/** Formats a product photo may come in; others (svg, pdf, raw pixels, ...) are refused. */
+export const SUPPORTED_FORMATS: ReadonlySet<string> = new Set([
+  'jpeg',
+  'png',
+  'webp',
+  'gif',
+  'avif',
+  'heif',
+  'tiff',
+]);
+
+const KERNELS: Record<Interpolation, keyof KernelEnum> = {
+  bicubic: 'cubic',
+  bilinear: 'linear',
+  nearest: 'nearest',
+  lanczos: 'lanczos3',
+};
+
+export interface DecodedImage {
+  /** Packed 8-bit RGB, row-major, EXIF-oriented. */
+  readonly rgb: Buffer;
+  readonly width: number;
+  readonly height: number;
+  readonly format: string;
+}
+
+export interface PreprocessedImage {
+  /** CHW float32, 3 x size x size. */
+  readonly tensor: Float32Array;
+  readonly width: number;
+  readonly height: number;
+  readonly format: string;
+}
+
+export interface ResizePlan {
+  readonly resizeWidth: number;
+  readonly resizeHeight: number;
+  readonly left: number;
+  readonly top: number;
+}
+
+/** Python's round(): half to even, as torchvision's CenterCrop uses it. */
+function roundHalfEven(value: number): number {
+  const floor = Math.floor(value);
+  const diff = value - floor;
+  if (diff !== 0.5) return Math.round(value);
+  return floor % 2 === 0 ? floor : floor + 1;
+}
+
+/** Where torchvision's Resize(size) + CenterCrop(size) (or a squash) put the pixels. */
+export function planResize(
+  width: number,
+  height: number,
+  size: number,
+  mode: 'shortest' | 'squash',
+): ResizePlan {
+  if (mode === 'squash') return { resizeWidth: size, resizeHeight: size, left: 0, top: 0 };
+  const portrait = width <= height;
+  const long = Math.trunc((size * (portrait ? height : width)) / (portrait ? width : height));
+  const resizeWidth = portrait ? size : long;
+  const resizeHeight = portrait ? long : size;
+  return {
+    resizeWidth,
+    resizeHeight,
+    left: roundHalfEven((resizeWidth - size) / 2),
+    top: roundHalfEven((resizeHeight - size) / 2),
+  };
+}
+
+function translateDecodeError(error: unknown, maxInputPixels: number): Error {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/unsupported image format|missing|empty/i.test(message)) {
+    return new UnsupportedMediaTypeError('not a supported image', {}, { cause: error });
+  }
+  if (/pixel limit/i.test(message)) {
+    return new PayloadTooLargeError(
+      'image has too many pixels',
+      { maxInputPixels },
+      { cause: error },
+    );
+  }
+  return new BadUserInputError(
+    'image is corrupt or truncated',
+    { reason: 'IMAGE_CORRUPT' },
+    { cause: error },
+  );
+}
+
+/**
+ * Decodes untrusted bytes to 8-bit RGB. Throws UnsupportedMediaTypeError (not an image, or a
+ * refused format), PayloadTooLargeError (over `maxInputPixels`) or BadUserInputError with
+ * details.reason IMAGE_CORRUPT (a known format whose data is broken or truncated).
+ */
+export async function decodeImage(
+  bytes: Uint8Array,
+  maxInputPixels: number,
+): Promise<DecodedImage> {
+  if (bytes.length === 0) throw new UnsupportedMediaTypeError('empty upload', {});
+  const options: SharpOptions = {
+    failOn: 'truncated',
+    limitInputPixels: maxInputPixels,
+    autoOrient: true,
+  };
+  try {
+    const { format } = await sharp(bytes, options).metadata();
+    if (format === undefined || !SUPPORTED_FORMATS.has(format)) {
+      throw new UnsupportedMediaTypeError(`image format ${String(format)} is not supported`, {
+        format,
+      });
+    }
+    const { data, info } = await sharp(bytes, options)
+      .removeAlpha()
+      .toColourspace('srgb')
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels !== 3) {
+      throw new UnsupportedMediaTypeError(
+        `image has ${info.channels} channels after RGB conversion`,
+        {},
+      );
+    }
+    return { rgb: data, width: info.width, height: info.height, format };
+  } catch (error) {
+    if (error instanceof UnsupportedMediaTypeError) throw error;
+    throw translateDecodeError(error, maxInputPixels);
+  }
+}
+
+/** Resizes and crops decoded RGB to size x size, still 8-bit packed RGB. */
+export async function resizeAndCrop(image: DecodedImage, cfg: PreprocessConfig): Promise<Buffer> {
+  const plan = planResize(image.width, image.height, cfg.size, cfg.resizeMode);
+  const raw = { width: image.width, height: image.height, channels: 3 as const };
+  return sharp(image.rgb, { raw })
+    .resize(plan.resizeWidth, plan.resizeHeight, {
+      fit: 'fill',
+      kernel: KERNELS[cfg.interpolation],
+    })
+    .extract({ left: plan.left, top: plan.top, width: cfg.size, height: cfg.size })
+    .raw()
+    .toBuffer();
+}
+
+/**
+ * Packed RGB uint8 -> normalised CHW float32, written into `out` at `offset` (so a batch is
+ * filled in place without copies).
+ */
+export function rgbToChw(
+  rgb: Uint8Array,
+  size: number,
+  cfg: Pick<PreprocessConfig, 'mean' | 'std'>,
+  out = new Float32Array(3 * size * size),
+  offset = 0,
+): Float32Array {
+  const plane = size * size;
+  if (rgb.length !== plane * 3)
+    throw new TypeError(`rgbToChw: expected ${plane * 3} bytes, got ${rgb.length}`);
+  for (let c = 0; c < 3; c++) {
+    const mean = cfg.mean[c] as number;
+    const std = cfg.std[c] as number;
+    const base = offset + c * plane;
+    for (let i = 0; i < plane; i++) out[base + i] = ((rgb[i * 3 + c] as number) / 255 - mean) / std;
+  }
+  return out;
+}
+
+/** The whole pipeline for one photo. */
+export async function preprocessImage(
+  bytes: Uint8Array,
+  cfg: PreprocessConfig,
+  maxInputPixels: number,
+): Promise<PreprocessedImage> {
+  const decoded = await decodeImage(bytes, maxInputPixels);
+  const pixels = await resizeAndCrop(decoded, cfg);
+  const tensor = rgbToChw(pixels, cfg.size, cfg);
+  return { tensor, width: decoded.width, height: decoded.height, format: decoded.format };
+}
