@@ -29,6 +29,16 @@ export interface Config {
   readonly modelsAllowUnverified: boolean;
   readonly ortIntraOpThreads: number | undefined;
   readonly ortInterOpThreads: number | undefined;
+  /** Most inputs in one ONNX Runtime run (micro-batching). */
+  readonly embedMaxBatchSize: number;
+  /** Longest an input waits for others before an idle model runs the batch. */
+  readonly embedMaxWaitMs: number;
+  /** Inputs per kind (image / text) admitted at once; beyond it calls fail with OVERLOADED. */
+  readonly embedMaxQueue: number;
+  /** Text embeddings kept in the LRU (0 disables it). */
+  readonly textCacheSize: number;
+  /** Image embeddings kept in the LRU, keyed by content hash (0 disables it). */
+  readonly imageCacheSize: number;
   readonly maxUploadBytes: number;
   readonly maxUploadFiles: number;
   readonly maxImagePixels: number;
@@ -61,7 +71,7 @@ const optionalString = z
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
 
 const envSchema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: int(0, 65535).default(4000),
   GRAPHQL_PATH: z
@@ -78,6 +88,11 @@ const envSchema = z.object({
   MODELS_ALLOW_UNVERIFIED: bool.default(true),
   ORT_INTRA_OP_THREADS: int(1, 256).optional(),
   ORT_INTER_OP_THREADS: int(1, 256).optional(),
+  EMBED_MAX_BATCH_SIZE: int(1, 256).default(16),
+  EMBED_MAX_WAIT_MS: int(0, 1000).default(5),
+  EMBED_MAX_QUEUE: int(1, 100_000).default(256),
+  TEXT_CACHE_SIZE: int(0, 1_000_000).default(4096),
+  IMAGE_CACHE_SIZE: int(0, 1_000_000).default(4096),
   MAX_UPLOAD_BYTES: int(1024, 1024 * 1024 * 1024).default(10 * 1024 * 1024),
   MAX_UPLOAD_FILES: int(1, 100).default(10),
   MAX_IMAGE_PIXELS: int(1, 1_000_000_000).default(40_000_000),
@@ -150,6 +165,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   const e = parsed.data;
   const problems: string[] = [];
   const elasticsearch = elasticsearchConfig(e, problems);
+  if (e.EMBED_MAX_QUEUE < e.EMBED_MAX_BATCH_SIZE) {
+    problems.push(
+      `EMBED_MAX_QUEUE (${e.EMBED_MAX_QUEUE}) is below EMBED_MAX_BATCH_SIZE (${e.EMBED_MAX_BATCH_SIZE}): a full batch could never form; raise the queue or lower the batch size`,
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
     nodeEnv: e.NODE_ENV,
@@ -166,6 +186,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     modelsAllowUnverified: e.MODELS_ALLOW_UNVERIFIED,
     ortIntraOpThreads: e.ORT_INTRA_OP_THREADS,
     ortInterOpThreads: e.ORT_INTER_OP_THREADS,
+    embedMaxBatchSize: e.EMBED_MAX_BATCH_SIZE,
+    embedMaxWaitMs: e.EMBED_MAX_WAIT_MS,
+    embedMaxQueue: e.EMBED_MAX_QUEUE,
+    textCacheSize: e.TEXT_CACHE_SIZE,
+    imageCacheSize: e.IMAGE_CACHE_SIZE,
     maxUploadBytes: e.MAX_UPLOAD_BYTES,
     maxUploadFiles: e.MAX_UPLOAD_FILES,
     maxImagePixels: e.MAX_IMAGE_PIXELS,

@@ -1,0 +1,34 @@
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { Logger } from 'pino';
+import type { GraphqlContext } from './context';
+import { createFormatError } from './format-error';
+import { loggingPlugin } from './logging-plugin';
+import { resolvers } from './resolvers';
+import { loadTypeDefs } from './schema';
+
+export interface ApolloOptions {
+  readonly nodeEnv: 'development' | 'production' | 'test';
+  readonly logger: Logger;
+}
+
+/**
+ * CSRF prevention stays on (multipart requests must carry `Apollo-Require-Preflight`), the
+ * landing page is ours (GraphiQL), introspection is on so GraphiQL and codegen work.
+ */
+export function createApolloServer(options: ApolloOptions): ApolloServer<GraphqlContext> {
+  const development = options.nodeEnv === 'development';
+  return new ApolloServer<GraphqlContext>({
+    typeDefs: loadTypeDefs(),
+    resolvers,
+    csrfPrevention: true,
+    introspection: true,
+    includeStacktraceInErrorResponses: development,
+    formatError: createFormatError({ includeStacktrace: development }),
+    logger: options.logger,
+    nodeEnv: options.nodeEnv,
+    // The composition root (main.ts) owns signal handling and shuts everything down in order.
+    stopOnTerminationSignals: false,
+    plugins: [ApolloServerPluginLandingPageDisabled(), loggingPlugin()],
+  });
+}

@@ -1,0 +1,35 @@
+import type { Logger } from 'pino';
+import type DataLoader from 'dataloader';
+import type { Product } from '../domain/product';
+import type { CatalogService } from '../services/catalog.service';
+import type { SearchService } from '../services/search.service';
+import { createProductLoader } from './product-loader';
+
+/** The services the GraphQL layer calls; the composition root's App satisfies it. */
+export interface GraphqlServices {
+  readonly search: Pick<SearchService, 'search'>;
+  readonly catalog: Pick<CatalogService, 'indexProduct' | 'deleteProduct' | 'getProducts'>;
+}
+
+/** Limits the transport enforces before anything reaches a service. */
+export interface GraphqlLimits {
+  readonly maxUploadBytes: number;
+}
+
+/** Built fresh for every request, so DataLoader caches never outlive one request. */
+export interface GraphqlContext {
+  readonly requestId: string;
+  readonly logger: Logger;
+  readonly services: GraphqlServices;
+  readonly limits: GraphqlLimits;
+  readonly productLoader: DataLoader<string, Product | null>;
+}
+
+export function createGraphqlContext(args: {
+  readonly requestId: string;
+  readonly logger: Logger;
+  readonly services: GraphqlServices;
+  readonly limits: GraphqlLimits;
+}): GraphqlContext {
+  return { ...args, productLoader: createProductLoader(args.services.catalog) };
+}

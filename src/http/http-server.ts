@@ -1,0 +1,132 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { expressMiddleware } from '@as-integrations/express5';
+import express from 'express';
+import { graphqlUploadExpress } from 'graphql-upload-ts';
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import { createApolloServer } from '../graphql/apollo-server';
+import type { GraphqlServices } from '../graphql/context';
+import { createGraphqlContext } from '../graphql/context';
+import { jsonErrorHandler, notFoundHandler } from './error-handler';
+import { GRAPHIQL_ASSETS_PATH, graphiqlAssets, graphiqlPage, wantsHtml } from './graphiql.route';
+import { requestContext, requestLocals } from './request-context';
+
+/** What the HTTP layer needs from the composition root's App. */
+export interface HttpApp extends GraphqlServices {
+  readiness(): Promise<{ ready: boolean; checks: Record<string, string> }>;
+}
+
+export type HttpConfig = Pick<
+  Config,
+  'host' | 'port' | 'graphqlPath' | 'nodeEnv' | 'maxUploadBytes' | 'maxUploadFiles'
+>;
+
+export interface HttpServer {
+  readonly server: http.Server;
+  /** Starts Apollo and listens on config.host:config.port (0 picks a free port). */
+  listen(): Promise<{ url: string }>;
+  /** Stops accepting, lets in-flight requests finish, stops Apollo. Does not close the App. */
+  close(): Promise<void>;
+}
+
+function readinessRoute(app: HttpApp, logger: Logger) {
+  return async (_req: express.Request, res: express.Response): Promise<void> => {
+    try {
+      const { ready, checks } = await app.readiness();
+      res.status(ready ? 200 : 503).json({ ready, checks });
+    } catch (error) {
+      logger.warn({ err: error }, 'readiness check failed');
+      res.status(503).json({ ready: false, checks: { app: 'readiness check failed' } });
+    }
+  };
+}
+
+function graphqlRoutes(
+  expressApp: express.Express,
+  args: { app: HttpApp; config: HttpConfig; apollo: ReturnType<typeof createApolloServer> },
+): void {
+  const { app, config, apollo } = args;
+  const path = config.graphqlPath;
+  const page = graphiqlPage(path);
+  expressApp.get(path, (req, res, next) => (wantsHtml(req) ? page(req, res) : next()));
+  expressApp.all(
+    path,
+    // busboy refuses a file that *reaches* its limit; +1 lets exactly maxUploadBytes through
+    // (readUpload enforces the limit itself too).
+    graphqlUploadExpress({
+      maxFileSize: config.maxUploadBytes + 1,
+      maxFiles: config.maxUploadFiles,
+    }),
+    express.json({ limit: '1mb' }),
+    (req, _res, next) => {
+      // express 5 leaves req.body unset for GET; the Apollo integration insists on the key.
+      if (!('body' in req)) (req as { body?: unknown }).body = undefined;
+      next();
+    },
+    expressMiddleware(apollo, {
+      context: async ({ res }) => {
+        const locals = requestLocals(res);
+        return createGraphqlContext({
+          requestId: locals.requestId,
+          logger: locals.logger,
+          services: app,
+          limits: { maxUploadBytes: config.maxUploadBytes },
+        });
+      },
+    }),
+  );
+}
+
+/** The express 5 app: GraphQL (+ multipart uploads), GraphiQL, /healthz and /readyz. */
+export function createHttpServer(args: {
+  app: HttpApp;
+  config: HttpConfig;
+  logger: Logger;
+}): HttpServer {
+  const { app, config, logger } = args;
+  const apollo = createApolloServer({ nodeEnv: config.nodeEnv, logger });
+  const expressApp = express();
+  expressApp.disable('x-powered-by');
+  expressApp.use(requestContext(logger));
+  expressApp.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  expressApp.get('/readyz', readinessRoute(app, logger));
+  expressApp.use(GRAPHIQL_ASSETS_PATH, graphiqlAssets());
+  const server = http.createServer(expressApp);
+  let started: Promise<void> | undefined;
+
+  return {
+    server,
+    async listen() {
+      started ??= apollo.start().then(() => {
+        graphqlRoutes(expressApp, { app, config, apollo });
+        expressApp.use(notFoundHandler());
+        expressApp.use(jsonErrorHandler());
+      });
+      await started;
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.port, config.host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      const address = server.address() as AddressInfo;
+      const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      const url = `http://${host}:${address.port}`;
+      logger.info({ url, graphqlPath: config.graphqlPath }, 'http server listening');
+      return { url };
+    },
+    async close() {
+      if (server.listening) {
+        await new Promise<void>((resolve, reject) => {
+          server.close((error) => (error === undefined ? resolve() : reject(error)));
+          server.closeIdleConnections();
+        });
+      }
+      if (started !== undefined) await apollo.stop();
+    },
+  };
+}
