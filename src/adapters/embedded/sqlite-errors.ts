@@ -17,9 +17,13 @@ export function translateSqliteError(error: unknown, operation: string): AppErro
   if (error instanceof AppError) return error;
   const code = sqliteCode(error);
   if (code?.startsWith('SQLITE_CONSTRAINT')) {
-    return new BadUserInputError(`The index refused the ${operation}`, { operation }, {
-      cause: error,
-    });
+    return new BadUserInputError(
+      `The index refused the ${operation}`,
+      { operation },
+      {
+        cause: error,
+      },
+    );
   }
   return new IndexUnavailableError(
     `The embedded index cannot serve the ${operation}`,

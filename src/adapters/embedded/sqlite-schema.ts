@@ -51,8 +51,13 @@ const MIGRATIONS: readonly string[] = [
   `,
 ];
 
-/** Connection settings: WAL so readers never block the writer, FULL so a commit is on disk. */
+/**
+ * Connection settings: WAL so readers never block the writer, FULL so a commit is on disk.
+ * page_size only takes effect on a new file: 16 KiB pages hold seven 512-dim image rows where
+ * 4 KiB pages hold one, which roughly halves the bytes the kNN scan reads.
+ */
 export function configureConnection(db: Database.Database, busyTimeoutMs: number): void {
+  db.pragma('page_size = 16384');
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');

@@ -1,0 +1,182 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import pino from 'pino';
+import * as sqliteVec from 'sqlite-vec';
+import type { Product, ProductDocument } from '../../domain/product';
+import type { KeywordHit, VectorHit } from '../../domain/search';
+import { DimensionMismatchError, IndexUnavailableError } from '../../errors';
+import type {
+  KeywordQuery,
+  ProductIndex,
+  ProductIndexBinding,
+  VectorQuery,
+} from '../../ports/product-index.port';
+import { KeywordSearch } from './sqlite-keyword-search';
+import { rowToProduct, SELECT_PRODUCTS_SQL, type ProductRow } from './sqlite-row-mapper';
+import { translateSqliteError } from './sqlite-errors';
+import { checkBinding, configureConnection, migrate } from './sqlite-schema';
+import { VectorSearch } from './sqlite-vector-search';
+import { ProductWriter } from './sqlite-writes';
+
+export interface SqliteProductIndexOptions {
+  /** Directory holding `catalog.sqlite` (and its -wal/-shm files); created when missing. */
+  readonly dataDir: string;
+  readonly binding: ProductIndexBinding;
+  readonly logger?: pino.Logger;
+  /** How long a write waits for another process's lock before INDEX_UNAVAILABLE. */
+  readonly busyTimeoutMs?: number;
+}
+
+export const CATALOG_FILE = 'catalog.sqlite';
+const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+
+/** Everything that exists only while the database is open. */
+interface OpenState {
+  readonly db: Database.Database;
+  readonly writer: ProductWriter;
+  readonly vectors: VectorSearch;
+  readonly keywords: KeywordSearch;
+  readonly getProducts: Database.Statement;
+  readonly countProducts: Database.Statement;
+}
+
+function checkOptions(options: SqliteProductIndexOptions): void {
+  const { dataDir, binding } = options;
+  if (typeof dataDir !== 'string' || dataDir.length === 0) {
+    throw new TypeError(`dataDir must be a non-empty path, got ${JSON.stringify(dataDir)}`);
+  }
+  if (!Number.isInteger(binding?.dims) || binding.dims <= 0) {
+    throw new TypeError(`binding.dims must be a positive integer, got ${binding?.dims}`);
+  }
+  if (typeof binding.modelId !== 'string' || binding.modelId.length === 0) {
+    throw new TypeError(`binding.modelId must be a non-empty string, got ${binding.modelId}`);
+  }
+}
+
+/**
+ * The embedded ProductIndex: one SQLite file (better-sqlite3 + sqlite-vec + FTS5), zero setup.
+ * Calls are synchronous underneath and each is one short statement or transaction, so the
+ * event loop is held only briefly; WAL + synchronous=FULL make every resolved write durable.
+ */
+export class SqliteProductIndex implements ProductIndex {
+  readonly kind = 'embedded';
+  readonly file: string;
+  private readonly binding: ProductIndexBinding;
+  private readonly logger: pino.Logger;
+  private readonly busyTimeoutMs: number;
+  private state: OpenState | null = null;
+
+  constructor(options: SqliteProductIndexOptions) {
+    checkOptions(options);
+    this.file = path.join(options.dataDir, CATALOG_FILE);
+    this.binding = { modelId: options.binding.modelId, dims: options.binding.dims };
+    this.logger = options.logger ?? pino({ enabled: false });
+    this.busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+  }
+
+  async open(): Promise<void> {
+    if (this.state !== null) return;
+    let db: Database.Database | undefined;
+    try {
+      fs.mkdirSync(path.dirname(this.file), { recursive: true });
+      db = new Database(this.file, { timeout: this.busyTimeoutMs });
+      configureConnection(db, this.busyTimeoutMs);
+      sqliteVec.load(db);
+      migrate(db);
+      checkBinding(db, this.binding);
+      this.state = prepare(db);
+    } catch (error) {
+      db?.close();
+      throw translateSqliteError(error, 'open');
+    }
+    this.logger.info({ file: this.file, ...this.binding }, 'embedded index open');
+  }
+
+  async upsert(doc: ProductDocument): Promise<void> {
+    for (const image of doc.images) this.checkDims(image.vector, 'image vector');
+    this.use('upsert', ({ db, writer }) => db.transaction(() => writer.write(doc)).immediate());
+  }
+
+  async delete(productId: string): Promise<boolean> {
+    return this.use('delete', ({ db, writer }) =>
+      db.transaction(() => writer.remove(productId)).immediate(),
+    );
+  }
+
+  async getMany(productIds: readonly string[]): Promise<Array<Product | null>> {
+    if (productIds.length === 0) return [];
+    const rows = this.use('getMany', ({ getProducts }) =>
+      getProducts.all(JSON.stringify(productIds)),
+    ) as ProductRow[];
+    const byId = new Map(rows.map((row) => [row.id, rowToProduct(row)]));
+    return productIds.map((id) => byId.get(id) ?? null);
+  }
+
+  async searchVector(query: VectorQuery): Promise<VectorHit[]> {
+    this.checkDims(query.vector, 'query vector');
+    return this.use('searchVector', ({ vectors }) => vectors.search(query));
+  }
+
+  async searchKeyword(query: KeywordQuery): Promise<KeywordHit[]> {
+    return this.use('searchKeyword', ({ keywords }) => keywords.search(query));
+  }
+
+  async count(): Promise<number> {
+    return this.use('count', ({ countProducts }) => countProducts.get() as number);
+  }
+
+  async ping(): Promise<void> {
+    this.use('ping', ({ db }) => db.prepare('SELECT count(*) FROM meta').get());
+  }
+
+  async close(): Promise<void> {
+    const state = this.state;
+    this.state = null;
+    if (state === null) return;
+    try {
+      state.db.close();
+    } catch (error) {
+      throw translateSqliteError(error, 'close');
+    }
+    this.logger.info({ file: this.file }, 'embedded index closed');
+  }
+
+  /** Runs one synchronous piece of work against the open database, translating failures. */
+  private use<T>(operation: string, work: (state: OpenState) => T): T {
+    const state = this.state;
+    if (state === null) {
+      throw new IndexUnavailableError('The embedded index is not open', {
+        operation,
+        reason: 'CLOSED',
+      });
+    }
+    try {
+      return work(state);
+    } catch (error) {
+      const translated = translateSqliteError(error, operation);
+      this.logger.warn({ err: error, operation }, 'embedded index operation failed');
+      throw translated;
+    }
+  }
+
+  private checkDims(vector: Float32Array, what: string): void {
+    if (!(vector instanceof Float32Array) || vector.length !== this.binding.dims) {
+      throw new DimensionMismatchError(`The ${what} does not have the index's dims`, {
+        expectedDims: this.binding.dims,
+        actualDims: vector instanceof Float32Array ? vector.length : null,
+      });
+    }
+  }
+}
+
+function prepare(db: Database.Database): OpenState {
+  return {
+    db,
+    writer: new ProductWriter(db),
+    vectors: new VectorSearch(db),
+    keywords: new KeywordSearch(db),
+    getProducts: db.prepare(SELECT_PRODUCTS_SQL),
+    countProducts: db.prepare('SELECT count(*) FROM products').pluck(),
+  };
+}
