@@ -3,7 +3,12 @@ import { ElasticsearchProductIndex } from './adapters/elasticsearch/elasticsearc
 import { SqliteProductIndex } from './adapters/embedded/sqlite-product-index';
 import { OnnxEmbedder } from './adapters/onnx/onnx-embedder';
 import type { Config } from './config';
+import { BatchingEmbedder } from './inference/batching-embedder';
+import { CachingEmbedder } from './inference/caching-embedder';
 import type { Logger } from './logger';
+import { InstrumentedProductIndex } from './observability/instrumented-product-index';
+import type { Metrics } from './observability/metrics';
+import { createMetrics } from './observability/metrics';
 import type { Embedder } from './ports/embedder.port';
 import type { ProductIndex, ProductIndexBinding } from './ports/product-index.port';
 import { CatalogService } from './services/catalog.service';
@@ -20,6 +25,8 @@ export interface App {
   readonly catalog: CatalogService;
   readonly modelId: string;
   readonly backend: string;
+  /** This app's own Prometheus registry: serve `metrics.render()` at GET /metrics. */
+  readonly metrics: Metrics;
   readiness(): Promise<Readiness>;
   close(): Promise<void>;
 }
@@ -36,16 +43,12 @@ export async function createApp(
   if (modelDir === undefined) {
     throw new TypeError('createApp needs a model folder: set MODEL_DIR or resolve a catalog model');
   }
-  const embedder = await OnnxEmbedder.load({
-    modelDir,
-    maxInputPixels: config.maxImagePixels,
-    intraOpNumThreads: config.ortIntraOpThreads,
-    interOpNumThreads: config.ortInterOpThreads,
-    logger: logger.child({ component: 'embedder' }),
-  });
+  const metrics = createMetrics();
+  const embedder = await createEmbedder(config, logger, modelDir, metrics);
   let index: ProductIndex;
   try {
-    index = createIndex(config, logger, { modelId: embedder.modelId, dims: embedder.dims });
+    const adapter = createIndex(config, logger, { modelId: embedder.modelId, dims: embedder.dims });
+    index = new InstrumentedProductIndex(adapter, metrics.backend);
     await index.open();
   } catch (error) {
     await embedder.close();
@@ -55,7 +58,39 @@ export async function createApp(
     { model: embedder.modelId, dims: embedder.dims, backend: index.kind },
     'search engine ready',
   );
-  return assemble(config, embedder, index);
+  return assemble(config, embedder, index, metrics);
+}
+
+/**
+ * One model per process, behind cache -> micro-batcher -> ONNX: cache hits never queue, and
+ * only inference is batched (decoding stays per caller).
+ */
+async function createEmbedder(
+  config: Config,
+  logger: Logger,
+  modelDir: string,
+  metrics: Metrics,
+): Promise<Embedder> {
+  const log = logger.child({ component: 'embedder' });
+  const onnx = await OnnxEmbedder.load({
+    modelDir,
+    maxInputPixels: config.maxImagePixels,
+    intraOpNumThreads: config.ortIntraOpThreads,
+    interOpNumThreads: config.ortInterOpThreads,
+    logger: log,
+  });
+  const batching = new BatchingEmbedder(onnx, {
+    maxBatchSize: config.embedMaxBatchSize,
+    maxWaitMs: config.embedMaxWaitMs,
+    maxQueue: config.embedMaxQueue,
+    observer: metrics.inference,
+    logger: log,
+  });
+  return new CachingEmbedder(batching, {
+    textCacheSize: config.textCacheSize,
+    imageCacheSize: config.imageCacheSize,
+    observer: metrics.inference,
+  });
 }
 
 function createIndex(config: Config, logger: Logger, binding: ProductIndexBinding): ProductIndex {
@@ -79,7 +114,7 @@ function createIndex(config: Config, logger: Logger, binding: ProductIndexBindin
   });
 }
 
-function assemble(config: Config, embedder: Embedder, index: ProductIndex): App {
+function assemble(config: Config, embedder: Embedder, index: ProductIndex, metrics: Metrics): App {
   const search = new SearchService(embedder, index, {
     defaultFirst: 10,
     maxFirst: 100,
@@ -94,6 +129,7 @@ function assemble(config: Config, embedder: Embedder, index: ProductIndex): App 
     catalog,
     modelId: embedder.modelId,
     backend: index.kind,
+    metrics,
     async readiness() {
       try {
         await index.ping();

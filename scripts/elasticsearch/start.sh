@@ -51,7 +51,6 @@ runuser -u "$ES_USER" -- env ES_JAVA_HOME="$java_home" ES_JAVA_OPTS="-Xms$ES_HEA
   -Epath.logs="$ES_NODE_DIR/logs" \
   -Ecluster.routing.allocation.disk.threshold_enabled=false \
   -Expack.security.enabled=false \
-  -Eaction.destructive_requires_name=false \
   >"$ES_NODE_DIR/logs/startup.out" 2>&1 || {
   echo "elasticsearch failed to start; see $ES_NODE_DIR/logs/startup.out" >&2
   tail -n 20 "$ES_NODE_DIR/logs/startup.out" >&2

@@ -32,6 +32,9 @@ export interface KeywordQuery {
  * - `searchKeyword` ranks by BM25 over title and description with the same filter, ordered by
  *   score descending, ties by productId ascending. Text with no searchable terms yields [].
  * - `getMany` returns one entry per id, in order, null for an unknown id.
+ * - A vector (in a document or a query) whose length is not the bound dims is rejected with
+ *   DimensionMismatchError, and a rejected upsert leaves the old product unchanged.
+ * - After `close()`, calls reject with IndexUnavailableError; a second `close()` is a no-op.
  * - Outages throw IndexUnavailableError; nothing vendor-specific escapes.
  */
 export interface ProductIndex {

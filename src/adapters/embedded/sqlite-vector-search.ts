@@ -58,7 +58,8 @@ export class VectorSearch {
     const hits = rows.map((row) => ({
       productId: row.product_id,
       imageId: row.image_id,
-      similarity: 1 - row.distance,
+      // float32 rounding can put 1 - distance a hair outside [-1, 1]; cosine never is.
+      similarity: Math.min(1, Math.max(-1, 1 - row.distance)),
     }));
     // Rows come best first, so cutting weak ones after LIMIT equals cutting before it.
     const min = query.minSimilarity;

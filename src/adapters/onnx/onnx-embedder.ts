@@ -1,21 +1,43 @@
 /**
  * Embedder adapter for OpenCLIP models exported to ONNX in Immich's folder layout (and the toy
  * model the tests generate in the same layout). One ORT session per tower, shared by all
- * calls; each embedImages / embedTexts call is one batched session.run.
+ * calls.
+ *
+ * Work comes in two stages so a micro-batcher (src/inference/batching-embedder.ts) can batch
+ * only the model: `prepareImage` / `prepareText` turn one input into a model row (or that
+ * input's own typed error), `inferImages` / `inferTexts` run prepared rows as one batch.
+ * `embedImages` / `embedTexts` chain both for callers that do not batch.
  */
+import os from 'node:os';
 import path from 'node:path';
 import type * as ort from 'onnxruntime-node';
 import type { Logger } from 'pino';
 import { EmbeddingFailedError, isAppError } from '../../errors';
 import type { Embedder, ImageEmbedding } from '../../ports/embedder.port';
+import type { PreprocessedImage } from './clip-preprocess';
 import { preprocessImage } from './clip-preprocess';
 import { ClipTokenizer } from './clip-tokenizer';
+import { ConcurrencyLimiter } from './concurrency-limiter';
 import type { ModelConfig } from './model-config';
 import { loadModelConfig, MODEL_FILES } from './model-config';
 import { OnnxTower } from './onnx-tower';
 
-/** Photos decoded at once: libuv's default thread pool size, which is where sharp runs. */
+export type { PreprocessedImage } from './clip-preprocess';
+
+/**
+ * Photos preprocessed at once, across all callers: libuv's default thread pool size, which is
+ * where sharp runs. More would only hold more decoded full-size photos in memory.
+ */
 const PREPROCESS_CONCURRENCY = 4;
+
+/**
+ * ORT thread defaults. Batches run one at a time (the micro-batcher serialises them), so every
+ * core goes to parallelism inside an operator (intra-op). The session runs operators
+ * sequentially, where inter-op threads would only sit idle, hence 1.
+ */
+export function defaultOrtThreads(): { intraOpNumThreads: number; interOpNumThreads: number } {
+  return { intraOpNumThreads: os.availableParallelism(), interOpNumThreads: 1 };
+}
 
 export interface OnnxEmbedderOptions {
   /** Folder with config.json, visual/ and textual/ (Immich / OpenCLIP export layout). */
@@ -24,10 +46,10 @@ export interface OnnxEmbedderOptions {
   readonly modelId?: string;
   /** Photos with more pixels (width x height) are refused with PayloadTooLargeError. */
   readonly maxInputPixels: number;
-  /** ORT threads inside one operator; ORT's default (all cores) when undefined. */
-  readonly intraOpNumThreads?: number;
-  /** ORT threads across operators; ORT's default when undefined. */
-  readonly interOpNumThreads?: number;
+  /** ORT threads inside one operator; `defaultOrtThreads()` (all cores) when undefined. */
+  readonly intraOpNumThreads?: number | undefined;
+  /** ORT threads across operators; `defaultOrtThreads()` (1) when undefined. */
+  readonly interOpNumThreads?: number | undefined;
   readonly logger?: Logger;
 }
 
@@ -46,22 +68,21 @@ function checkOptions(options: OnnxEmbedderOptions): void {
 }
 
 function sessionOptions(options: OnnxEmbedderOptions): ort.InferenceSession.SessionOptions {
+  const defaults = defaultOrtThreads();
   return {
     executionProviders: ['cpu'],
     graphOptimizationLevel: 'all',
+    executionMode: 'sequential',
     // ORT writes warnings straight to stderr; we log through pino instead.
     logSeverityLevel: 3,
-    ...(options.intraOpNumThreads !== undefined && {
-      intraOpNumThreads: options.intraOpNumThreads,
-    }),
-    ...(options.interOpNumThreads !== undefined && {
-      interOpNumThreads: options.interOpNumThreads,
-    }),
+    intraOpNumThreads: options.intraOpNumThreads ?? defaults.intraOpNumThreads,
+    interOpNumThreads: options.interOpNumThreads ?? defaults.interOpNumThreads,
   };
 }
 
 export class OnnxEmbedder implements Embedder {
   private closed = false;
+  private readonly preprocessSlots = new ConcurrencyLimiter(PREPROCESS_CONCURRENCY);
 
   private constructor(
     readonly modelId: string,
@@ -131,26 +152,30 @@ export class OnnxEmbedder implements Embedder {
   }
 
   /**
-   * Decodes and preprocesses every photo concurrently (sharp works off the event loop), then
-   * runs one batch. The first failing photo in input order decides the error.
+   * Decodes and preprocesses one photo in sharp (libuv's thread pool, off the event loop).
+   * Throws the photo's own typed error (see the Embedder port).
    */
-  async embedImages(images: readonly Uint8Array[]): Promise<ImageEmbedding[]> {
+  async prepareImage(bytes: Uint8Array): Promise<PreprocessedImage> {
+    this.assertOpen();
+    try {
+      return await this.preprocessSlots.run(() =>
+        preprocessImage(bytes, this.config.preprocess, this.maxInputPixels),
+      );
+    } catch (error) {
+      throw toAppError(error);
+    }
+  }
+
+  /** One batched run over prepared photos; results in input order. */
+  async inferImages(images: readonly PreprocessedImage[]): Promise<ImageEmbedding[]> {
     this.assertOpen();
     if (images.length === 0) return [];
     const { size } = this.config.preprocess;
-    const settled = await settleWithConcurrency(images, PREPROCESS_CONCURRENCY, (bytes) =>
-      preprocessImage(bytes, this.config.preprocess, this.maxInputPixels),
-    );
-    const failed = settled.find((s) => s.status === 'rejected');
-    if (failed !== undefined) throw toAppError(failed.reason);
-    const done = settled.map(
-      (s) => (s as PromiseFulfilledResult<Awaited<ReturnType<typeof preprocessImage>>>).value,
-    );
     const rowSize = 3 * size * size;
-    const batch = new Float32Array(done.length * rowSize);
-    done.forEach((image, i) => batch.set(image.tensor, i * rowSize));
-    const vectors = await this.visual.run(batch, done.length);
-    return done.map((image, i) => ({
+    const batch = new Float32Array(images.length * rowSize);
+    images.forEach((image, i) => batch.set(image.tensor, i * rowSize));
+    const vectors = await this.visual.run(batch, images.length);
+    return images.map((image, i) => ({
       vector: vectors[i] as Float32Array,
       width: image.width,
       height: image.height,
@@ -158,16 +183,42 @@ export class OnnxEmbedder implements Embedder {
     }));
   }
 
+  /** Tokenises one text into `contextLength` ids. */
+  prepareText(text: string): Promise<Int32Array> {
+    this.assertOpen();
+    try {
+      return Promise.resolve(this.tokenizer.encodeBatch([text]));
+    } catch (cause) {
+      return Promise.reject(new EmbeddingFailedError('tokenization failed', {}, { cause }));
+    }
+  }
+
+  /** One batched run over tokenised texts; results in input order. */
+  async inferTexts(rows: readonly Int32Array[]): Promise<Float32Array[]> {
+    this.assertOpen();
+    if (rows.length === 0) return [];
+    const width = this.tokenizer.contextLength;
+    const ids = new Int32Array(rows.length * width);
+    rows.forEach((row, i) => ids.set(row, i * width));
+    return this.textual.run(ids, rows.length);
+  }
+
+  /**
+   * Preprocesses every photo (at most PREPROCESS_CONCURRENCY at once), then runs one batch.
+   * The first failing photo in input order decides the error.
+   */
+  async embedImages(images: readonly Uint8Array[]): Promise<ImageEmbedding[]> {
+    this.assertOpen();
+    if (images.length === 0) return [];
+    const settled = await Promise.allSettled(images.map((bytes) => this.prepareImage(bytes)));
+    return this.inferImages(fulfilledOrThrow(settled));
+  }
+
   async embedTexts(texts: readonly string[]): Promise<Float32Array[]> {
     this.assertOpen();
     if (texts.length === 0) return [];
-    let ids: Int32Array;
-    try {
-      ids = this.tokenizer.encodeBatch(texts);
-    } catch (cause) {
-      throw new EmbeddingFailedError('tokenization failed', {}, { cause });
-    }
-    return this.textual.run(ids, texts.length);
+    const rows = await Promise.all(texts.map((text) => this.prepareText(text)));
+    return this.inferTexts(rows);
   }
 
   async close(): Promise<void> {
@@ -177,29 +228,11 @@ export class OnnxEmbedder implements Embedder {
   }
 }
 
-/**
- * Like Promise.allSettled over `items.map(fn)`, with at most `limit` in flight: a decoded
- * full-size photo can take tens of MB, so a large batch must not decode all at once.
- */
-async function settleWithConcurrency<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<PromiseSettledResult<R>[]> {
-  const results = new Array<PromiseSettledResult<R>>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      try {
-        results[i] = { status: 'fulfilled', value: await fn(items[i] as T) };
-      } catch (reason) {
-        results[i] = { status: 'rejected', reason };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
+/** The values when all fulfilled, else the first rejection in input order. */
+export function fulfilledOrThrow<T>(settled: readonly PromiseSettledResult<T>[]): T[] {
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed !== undefined) throw failed.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
 }
 
 /** Keeps our typed errors; anything else from the pipeline is an embedding failure. */
