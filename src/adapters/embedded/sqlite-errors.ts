@@ -1,8 +1,17 @@
 import { AppError, BadUserInputError, IndexUnavailableError } from '../../errors';
 
-/** better-sqlite3's SqliteError carries the extended result code, e.g. SQLITE_IOERR_FSYNC. */
+/**
+ * better-sqlite3's SqliteError carries the extended result code, e.g. SQLITE_IOERR_FSYNC.
+ * Duck-typed on purpose: the native addon keeps the error class of the first realm that
+ * loaded it (a jest worker runs many), so `instanceof Error` is not reliable here.
+ */
 function sqliteCode(error: unknown): string | undefined {
-  if (error instanceof Error && 'code' in error && typeof error.code === 'string') {
+  if (
+    typeof error === 'object' &&
+    error !== null &&
+    'code' in error &&
+    typeof error.code === 'string'
+  ) {
     return error.code.startsWith('SQLITE_') ? error.code : undefined;
   }
   return undefined;
