@@ -61,15 +61,29 @@ export async function createApp(
   return assemble(config, embedder, index, metrics);
 }
 
+/** The settings createEmbedder reads. */
+export type EmbedderConfig = Pick<
+  Config,
+  | 'maxImagePixels'
+  | 'ortIntraOpThreads'
+  | 'ortInterOpThreads'
+  | 'embedMaxBatchSize'
+  | 'embedMaxWaitMs'
+  | 'embedMaxQueue'
+  | 'textCacheSize'
+  | 'imageCacheSize'
+>;
+
 /**
- * One model per process, behind cache -> micro-batcher -> ONNX: cache hits never queue, and
- * only inference is batched (decoding stays per caller).
+ * The service's embedder: one model per process, behind cache -> micro-batcher -> ONNX, so
+ * cache hits never queue and only inference is batched (decoding stays per caller). Exported
+ * so benchmarks measure exactly this stack.
  */
-async function createEmbedder(
-  config: Config,
+export async function createEmbedder(
+  config: EmbedderConfig,
   logger: Logger,
   modelDir: string,
-  metrics: Metrics,
+  metrics: Metrics = createMetrics({ defaultMetrics: false }),
 ): Promise<Embedder> {
   const log = logger.child({ component: 'embedder' });
   const onnx = await OnnxEmbedder.load({

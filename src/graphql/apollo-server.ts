@@ -1,6 +1,8 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { Logger } from 'pino';
+import { graphqlMetricsPlugin } from '../observability/graphql-metrics.plugin';
+import type { GraphqlObserver } from '../observability/metrics';
 import type { GraphqlContext } from './context';
 import { createFormatError } from './format-error';
 import { loggingPlugin } from './logging-plugin';
@@ -10,6 +12,8 @@ import { loadTypeDefs } from './schema';
 export interface ApolloOptions {
   readonly nodeEnv: 'development' | 'production' | 'test';
   readonly logger: Logger;
+  /** Per-operation request counts and latencies; omitted in tests that do not need them. */
+  readonly metrics?: GraphqlObserver;
 }
 
 /**
@@ -29,6 +33,10 @@ export function createApolloServer(options: ApolloOptions): ApolloServer<Graphql
     nodeEnv: options.nodeEnv,
     // The composition root (main.ts) owns signal handling and shuts everything down in order.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginLandingPageDisabled(), loggingPlugin()],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      loggingPlugin(),
+      ...(options.metrics ? [graphqlMetricsPlugin<GraphqlContext>(options.metrics)] : []),
+    ],
   });
 }

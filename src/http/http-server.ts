@@ -5,6 +5,7 @@ import express from 'express';
 import { graphqlUploadExpress } from 'graphql-upload-ts';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
+import type { Metrics } from '../observability/metrics';
 import { createApolloServer } from '../graphql/apollo-server';
 import type { GraphqlServices } from '../graphql/context';
 import { createGraphqlContext } from '../graphql/context';
@@ -15,6 +16,7 @@ import { requestContext, requestLocals } from './request-context';
 /** What the HTTP layer needs from the composition root's App. */
 export interface HttpApp extends GraphqlServices {
   readiness(): Promise<{ ready: boolean; checks: Record<string, string> }>;
+  readonly metrics: Pick<Metrics, 'contentType' | 'render' | 'graphql'>;
 }
 
 export type HttpConfig = Pick<
@@ -78,16 +80,28 @@ function graphqlRoutes(
   );
 }
 
-/** The express 5 app: GraphQL (+ multipart uploads), GraphiQL, /healthz and /readyz. */
+/** The express 5 app: GraphQL (+ multipart uploads), GraphiQL, /metrics, /healthz and /readyz. */
 export function createHttpServer(args: {
   app: HttpApp;
   config: HttpConfig;
   logger: Logger;
 }): HttpServer {
   const { app, config, logger } = args;
-  const apollo = createApolloServer({ nodeEnv: config.nodeEnv, logger });
+  const apollo = createApolloServer({
+    nodeEnv: config.nodeEnv,
+    logger,
+    metrics: app.metrics.graphql,
+  });
   const expressApp = express();
   expressApp.disable('x-powered-by');
+  // Before requestContext: scrapes every few seconds would drown the request log.
+  expressApp.get('/metrics', async (_req, res, next) => {
+    try {
+      res.set('Content-Type', app.metrics.contentType).send(await app.metrics.render());
+    } catch (error) {
+      next(error);
+    }
+  });
   expressApp.use(requestContext(logger));
   expressApp.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

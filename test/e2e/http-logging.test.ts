@@ -7,6 +7,7 @@ import pino from 'pino';
 import { loadConfig } from '../../src/config';
 import type { HttpApp, HttpServer } from '../../src/http/http-server';
 import { createHttpServer } from '../../src/http/http-server';
+import { createMetrics } from '../../src/observability/metrics';
 
 const lines: Array<Record<string, unknown>> = [];
 const sink = new Writable({
@@ -28,6 +29,7 @@ const app: HttpApp = {
     deleteProduct: () => Promise.resolve(false),
   },
   readiness: () => Promise.resolve({ ready: false, checks: { index: 'unreachable' } }),
+  metrics: createMetrics({ defaultMetrics: false }),
 };
 
 let http: HttpServer;

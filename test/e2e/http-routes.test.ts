@@ -25,6 +25,22 @@ it('GET /readyz reports the app ready with its checks', async () => {
   expect(Object.keys(body.checks).length).toBeGreaterThan(0);
 });
 
+it('GET /metrics serves Prometheus text that counts GraphQL operations by name and outcome', async () => {
+  await server.graphql('query MetricsProbe { __typename }', {});
+  await server.graphql('query MetricsBad { similarImages { edges { cursor } } }', {});
+  const response = await fetch(`${server.url}/metrics`);
+  expect(response.status).toBe(200);
+  expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
+  const text = await response.text();
+  expect(text).toMatch(
+    /product_search_graphql_requests_total\{[^}]*operation="MetricsProbe"[^}]*outcome="success"[^}]*\} 1/,
+  );
+  expect(text).toMatch(
+    /product_search_graphql_requests_total\{[^}]*operation="MetricsBad"[^}]*outcome="BAD_USER_INPUT"[^}]*\} 1/,
+  );
+  expect(text).toContain('product_search_index_request_duration_seconds');
+});
+
 it('echoes a caller x-request-id and makes one up otherwise', async () => {
   const given = await server.graphql('{ __typename }', {}, { 'x-request-id': 'abc-123' });
   expect(given.headers.get('x-request-id')).toBe('abc-123');

@@ -63,4 +63,17 @@ describe('loadConfig', () => {
   it('treats an empty MODEL_DIR as unset', () => {
     expect(loadConfig({ MODEL_DIR: '' }).modelDir).toBeUndefined();
   });
+
+  it('sizes the inference queue and caches, and refuses a queue smaller than a batch', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      embedMaxBatchSize: 16,
+      embedMaxWaitMs: 5,
+      embedMaxQueue: 256,
+      textCacheSize: 4096,
+      imageCacheSize: 4096,
+    });
+    expect(problemsOf({ EMBED_MAX_QUEUE: '4', EMBED_MAX_BATCH_SIZE: '16' })).toHaveLength(1);
+    expect(loadConfig({ TEXT_CACHE_SIZE: '0' }).textCacheSize).toBe(0);
+  });
 });

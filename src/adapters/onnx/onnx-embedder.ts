@@ -7,6 +7,9 @@
  * only the model: `prepareImage` / `prepareText` turn one input into a model row (or that
  * input's own typed error), `inferImages` / `inferTexts` run prepared rows as one batch.
  * `embedImages` / `embedTexts` chain both for callers that do not batch.
+ *
+ * The sessions run in a worker thread (ort-worker.ts): onnxruntime-node runs a session
+ * synchronously on the calling thread, which would stall the event loop for a whole batch.
  */
 import os from 'node:os';
 import path from 'node:path';
@@ -21,6 +24,7 @@ import { ConcurrencyLimiter } from './concurrency-limiter';
 import type { ModelConfig } from './model-config';
 import { loadModelConfig, MODEL_FILES } from './model-config';
 import { OnnxTower } from './onnx-tower';
+import { OrtWorker } from './ort-worker';
 
 export type { PreprocessedImage } from './clip-preprocess';
 
@@ -91,6 +95,7 @@ export class OnnxEmbedder implements Embedder {
     private readonly visual: OnnxTower,
     private readonly textual: OnnxTower,
     private readonly tokenizer: ClipTokenizer,
+    private readonly worker: OrtWorker,
   ) {}
 
   get dims(): number {
@@ -106,32 +111,15 @@ export class OnnxEmbedder implements Embedder {
       path.join(modelDir, MODEL_FILES.tokenizer),
       config,
     );
-    const size = config.preprocess.size;
-    const opts = sessionOptions(options);
-    const visual = await OnnxTower.create(
-      {
-        file: path.join(modelDir, MODEL_FILES.visualModel),
-        rowShape: [3, size, size],
-        inputTypes: ['float32'],
-        embedDim: config.embedDim,
-      },
-      opts,
-    );
-    let textual: OnnxTower;
+    const worker = new OrtWorker();
+    let towers: { visual: OnnxTower; textual: OnnxTower };
     try {
-      textual = await OnnxTower.create(
-        {
-          file: path.join(modelDir, MODEL_FILES.textualModel),
-          rowShape: [config.contextLength],
-          inputTypes: ['int32', 'int64'],
-          embedDim: config.embedDim,
-        },
-        opts,
-      );
+      towers = await openTowers(modelDir, config, sessionOptions(options), worker);
     } catch (error) {
-      await visual.release();
+      await worker.terminate();
       throw error;
     }
+    const { visual, textual } = towers;
     const modelId = options.modelId ?? path.basename(path.resolve(modelDir));
     logger?.info(
       {
@@ -143,7 +131,15 @@ export class OnnxEmbedder implements Embedder {
       },
       'CLIP model loaded',
     );
-    return new OnnxEmbedder(modelId, config, options.maxInputPixels, visual, textual, tokenizer);
+    return new OnnxEmbedder(
+      modelId,
+      config,
+      options.maxInputPixels,
+      visual,
+      textual,
+      tokenizer,
+      worker,
+    );
   }
 
   private assertOpen(): void {
@@ -184,12 +180,12 @@ export class OnnxEmbedder implements Embedder {
   }
 
   /** Tokenises one text into `contextLength` ids. */
-  prepareText(text: string): Promise<Int32Array> {
+  async prepareText(text: string): Promise<Int32Array> {
     this.assertOpen();
     try {
-      return Promise.resolve(this.tokenizer.encodeBatch([text]));
+      return this.tokenizer.encodeBatch([text]);
     } catch (cause) {
-      return Promise.reject(new EmbeddingFailedError('tokenization failed', {}, { cause }));
+      throw new EmbeddingFailedError('tokenization failed', {}, { cause });
     }
   }
 
@@ -224,12 +220,49 @@ export class OnnxEmbedder implements Embedder {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all([this.visual.release(), this.textual.release()]);
+    await Promise.allSettled([this.visual.release(), this.textual.release()]);
+    await this.worker.terminate();
+  }
+}
+
+/** Opens both towers' sessions in `worker`; releases the first if the second fails. */
+async function openTowers(
+  modelDir: string,
+  config: ModelConfig,
+  options: ort.InferenceSession.SessionOptions,
+  worker: OrtWorker,
+): Promise<{ visual: OnnxTower; textual: OnnxTower }> {
+  const size = config.preprocess.size;
+  const visual = await OnnxTower.create(
+    {
+      file: path.join(modelDir, MODEL_FILES.visualModel),
+      rowShape: [3, size, size],
+      inputTypes: ['float32'],
+      embedDim: config.embedDim,
+    },
+    options,
+    worker,
+  );
+  try {
+    const textual = await OnnxTower.create(
+      {
+        file: path.join(modelDir, MODEL_FILES.textualModel),
+        rowShape: [config.contextLength],
+        inputTypes: ['int32', 'int64'],
+        embedDim: config.embedDim,
+      },
+      options,
+      worker,
+    );
+    return { visual, textual };
+  } catch (error) {
+    await visual.release();
+    throw error;
   }
 }
 
 /** The values when all fulfilled, else the first rejection in input order. */
-export function fulfilledOrThrow<T>(settled: readonly PromiseSettledResult<T>[]): T[] {
+function fulfilledOrThrow<T>(settled: readonly PromiseSettledResult<T>[]): T[] {
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failed !== undefined) throw failed.reason;
   return settled.map((s) => (s as PromiseFulfilledResult<T>).value);

@@ -4,9 +4,10 @@
  * the session, not hard-coded, so the real Immich exports ("image" float32, "text" int32) and
  * other exports (int64 ids) load through the same code.
  */
-import * as ort from 'onnxruntime-node';
+import type * as ort from 'onnxruntime-node';
 import { EmbeddingFailedError, ModelUnavailableError } from '../../errors';
 import { l2Normalize } from '../../domain/vector';
+import type { InputTensor, OrtWorker, WorkerSession } from './ort-worker';
 
 export interface TowerSpec {
   /** Path of the .onnx file, also used in error details. */
@@ -59,7 +60,10 @@ function mismatch(
 }
 
 /** Checks the session's declared shapes against the model config; returns how to call it. */
-export function describeSession(session: ort.InferenceSession, spec: TowerSpec): TowerInfo {
+export function describeSession(
+  session: Pick<ort.InferenceSession, 'inputMetadata' | 'outputMetadata'>,
+  spec: TowerSpec,
+): TowerInfo {
   const input = tensorMeta(session.inputMetadata, spec.file, 'input');
   const outputs = session.outputMetadata;
   const output =
@@ -87,18 +91,20 @@ export function describeSession(session: ort.InferenceSession, spec: TowerSpec):
 
 export class OnnxTower {
   private constructor(
-    private readonly session: ort.InferenceSession,
+    private readonly session: WorkerSession,
     private readonly spec: TowerSpec,
     readonly info: TowerInfo,
   ) {}
 
+  /** Opens the tower's session inside `worker` (see ort-worker.ts for why not here). */
   static async create(
     spec: TowerSpec,
     options: ort.InferenceSession.SessionOptions,
+    worker: OrtWorker,
   ): Promise<OnnxTower> {
-    let session: ort.InferenceSession;
+    let session: WorkerSession;
     try {
-      session = await ort.InferenceSession.create(spec.file, options);
+      session = await worker.load(spec.file, options);
     } catch (cause) {
       throw new ModelUnavailableError(`cannot load ${spec.file}`, { file: spec.file }, { cause });
     }
@@ -110,33 +116,33 @@ export class OnnxTower {
     }
   }
 
-  private tensor(data: Float32Array | Int32Array, rows: number): ort.Tensor {
+  private tensor(data: Float32Array | Int32Array, rows: number): InputTensor {
     const dims = [rows, ...this.spec.rowShape];
     switch (this.info.inputType) {
       case 'float32':
-        return new ort.Tensor('float32', data as Float32Array, dims);
+        return { type: 'float32', data: data as Float32Array, dims };
       case 'int32':
-        return new ort.Tensor('int32', Int32Array.from(data), dims);
+        return { type: 'int32', data: Int32Array.from(data), dims };
       case 'int64':
-        return new ort.Tensor(
-          'int64',
-          BigInt64Array.from(data, (v) => BigInt(Math.trunc(v))),
+        return {
+          type: 'int64',
+          data: BigInt64Array.from(data, (v) => BigInt(Math.trunc(v))),
           dims,
-        );
+        };
     }
   }
 
   private async runRows(data: Float32Array | Int32Array, rows: number): Promise<Float32Array> {
-    const result = await this.session.run({ [this.info.inputName]: this.tensor(data, rows) });
-    const output = result[this.info.outputName];
-    const dims = output?.dims ?? [];
+    const { inputName, outputName } = this.info;
+    const output = await this.session.run(inputName, this.tensor(data, rows), outputName);
+    const dims = output.dims;
     if (
-      output?.type !== 'float32' ||
+      output.type !== 'float32' ||
       dims.length !== 2 ||
       dims[0] !== rows ||
       dims[1] !== this.spec.embedDim
     ) {
-      throw new Error(`unexpected output ${String(output?.type)} [${dims.join(',')}]`);
+      throw new Error(`unexpected output ${String(output.type)} [${dims.join(',')}]`);
     }
     return output.data as Float32Array;
   }

@@ -1,0 +1,59 @@
+/**
+ * ProductIndex decorator that times every call to the backend (SQLite or Elasticsearch) per
+ * method and outcome. Composed in app.ts around whichever adapter config picked.
+ */
+import type { Product, ProductDocument } from '../domain/product';
+import type { KeywordHit, VectorHit } from '../domain/search';
+import type { KeywordQuery, ProductIndex, VectorQuery } from '../ports/product-index.port';
+import type { BackendObserver } from './metrics';
+
+export class InstrumentedProductIndex implements ProductIndex {
+  constructor(
+    private readonly inner: ProductIndex,
+    private readonly observer: BackendObserver,
+  ) {}
+
+  get kind(): string {
+    return this.inner.kind;
+  }
+
+  private async timed<T>(method: string, call: () => Promise<T>): Promise<T> {
+    const started = process.hrtime.bigint();
+    let outcome: 'success' | 'error' = 'error';
+    try {
+      const result = await call();
+      outcome = 'success';
+      return result;
+    } finally {
+      this.observer.call(method, outcome, Number(process.hrtime.bigint() - started) / 1e9);
+    }
+  }
+
+  open(): Promise<void> {
+    return this.timed('open', () => this.inner.open());
+  }
+  upsert(doc: ProductDocument): Promise<void> {
+    return this.timed('upsert', () => this.inner.upsert(doc));
+  }
+  delete(productId: string): Promise<boolean> {
+    return this.timed('delete', () => this.inner.delete(productId));
+  }
+  getMany(productIds: readonly string[]): Promise<Array<Product | null>> {
+    return this.timed('getMany', () => this.inner.getMany(productIds));
+  }
+  searchVector(query: VectorQuery): Promise<VectorHit[]> {
+    return this.timed('searchVector', () => this.inner.searchVector(query));
+  }
+  searchKeyword(query: KeywordQuery): Promise<KeywordHit[]> {
+    return this.timed('searchKeyword', () => this.inner.searchKeyword(query));
+  }
+  count(): Promise<number> {
+    return this.timed('count', () => this.inner.count());
+  }
+  ping(): Promise<void> {
+    return this.timed('ping', () => this.inner.ping());
+  }
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}
