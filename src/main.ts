@@ -57,7 +57,10 @@ async function main(): Promise<void> {
   const app = await createApp(config, logger, modelDir);
   const http = createHttpServer({ app, config, logger });
   const { url } = await http.listen();
-  logger.info({ url, graphiql: url, backend: app.backend, model: app.modelId }, 'listening');
+  logger.info(
+    { url, graphiql: `${url}${config.graphqlPath}`, backend: app.backend, model: app.modelId },
+    'listening',
+  );
   onShutdown(logger, async () => {
     await http.close();
     await app.close();
@@ -72,6 +75,11 @@ main().catch((error: unknown) => {
       : error instanceof Error
         ? (error.stack ?? error.message)
         : String(error);
-  process.stderr.write(`\nproduct-image-search could not start:\n${message}\n`);
+  const hint =
+    isAppError(error) && error.code === 'MODEL_UNAVAILABLE'
+      ? '\nTo try the service without a download, use the toy colour model:\n' +
+        '  npm run models:toy -- --out models/toy && MODEL_DIR=models/toy npm start\n'
+      : '';
+  process.stderr.write(`\nproduct-image-search could not start:\n${message}\n${hint}`);
   process.exit(1);
 });
