@@ -4,6 +4,7 @@
 # Runs fetch.sh first when the distribution is missing. Must run as root (it creates the user).
 # Env: ES_PORT, ES_VERSION, ES_RUNTIME_DIR (default /var/lib/pis-es), ES_JAVA_HOME,
 #      ES_HEAP (default 1g), ES_START_TIMEOUT_S (default 120).
+# Arguments are passed on as extra settings, e.g. start.sh -Eindices.memory.index_buffer_size=40%
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
@@ -51,6 +52,7 @@ runuser -u "$ES_USER" -- env ES_JAVA_HOME="$java_home" ES_JAVA_OPTS="-Xms$ES_HEA
   -Epath.logs="$ES_NODE_DIR/logs" \
   -Ecluster.routing.allocation.disk.threshold_enabled=false \
   -Expack.security.enabled=false \
+  "$@" \
   >"$ES_NODE_DIR/logs/startup.out" 2>&1 || {
   echo "elasticsearch failed to start; see $ES_NODE_DIR/logs/startup.out" >&2
   tail -n 20 "$ES_NODE_DIR/logs/startup.out" >&2

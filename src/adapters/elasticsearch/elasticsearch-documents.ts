@@ -1,0 +1,129 @@
+import type { Product, ProductDocument, ProductImage } from '../../domain/product';
+import type { KeywordHit, VectorHit } from '../../domain/search';
+import { IMAGES_PATH, scoreToCosine } from './elasticsearch-queries';
+
+/** The `_source` of one product document (vectors are indexed but excluded from `_source`). */
+export interface ProductSource {
+  readonly id: string;
+  readonly title: string;
+  readonly description: string;
+  readonly category: string;
+  readonly price: number;
+  readonly currency: string;
+  readonly tags: readonly string[];
+  readonly inStock: boolean;
+  readonly modelId: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly images: ReadonlyArray<ProductImage & { readonly vector?: number[] }>;
+}
+
+/** The document sent to Elasticsearch for one product. */
+export function toSource(doc: ProductDocument): ProductSource {
+  return {
+    id: doc.id,
+    title: doc.title,
+    description: doc.description,
+    category: doc.category,
+    price: doc.price,
+    currency: doc.currency,
+    tags: [...doc.tags],
+    inStock: doc.inStock,
+    modelId: doc.modelId,
+    createdAt: doc.createdAt,
+    updatedAt: doc.updatedAt,
+    images: doc.images.map((image) => ({
+      id: image.id,
+      position: image.position,
+      url: image.url,
+      filename: image.filename,
+      contentSha256: image.contentSha256,
+      width: image.width,
+      height: image.height,
+      vector: Array.from(image.vector),
+    })),
+  };
+}
+
+/** A stored `_source` back to the domain Product, images in position order. */
+export function fromSource(source: ProductSource): Product {
+  const images: ProductImage[] = source.images
+    .map((image) => ({
+      id: image.id,
+      position: image.position,
+      url: image.url ?? null,
+      filename: image.filename ?? null,
+      contentSha256: image.contentSha256,
+      width: image.width,
+      height: image.height,
+    }))
+    .sort((a, b) => a.position - b.position);
+  return {
+    id: source.id,
+    title: source.title,
+    description: source.description,
+    category: source.category,
+    price: source.price,
+    currency: source.currency,
+    tags: [...source.tags],
+    inStock: source.inStock,
+    modelId: source.modelId,
+    createdAt: source.createdAt,
+    updatedAt: source.updatedAt,
+    images,
+  };
+}
+
+/** The parts of a search hit the adapter reads. */
+export interface EsHit {
+  readonly _id?: string | null;
+  readonly _score?: number | null;
+  readonly inner_hits?: Record<string, { hits: { hits: ReadonlyArray<EsInnerHit> } }>;
+}
+
+interface EsInnerHit {
+  readonly fields?: Record<string, unknown>;
+}
+
+/** `fields` of a nested inner hit come back as `{ images: [{ id: ['p#0'] }] }`. */
+function innerImageId(hit: EsHit): string | null {
+  const inner = hit.inner_hits?.[IMAGES_PATH]?.hits.hits[0];
+  const nested = inner?.fields?.[IMAGES_PATH] as Array<{ id?: unknown[] }> | undefined;
+  const id = nested?.[0]?.id?.[0];
+  return typeof id === 'string' ? id : null;
+}
+
+function byScoreThenId<T extends { productId: string }>(score: (item: T) => number) {
+  return (a: T, b: T): number =>
+    score(b) - score(a) || (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0);
+}
+
+/**
+ * kNN hits to VectorHits: cosine from the score, the weak ones cut exactly, ordered by
+ * similarity then productId, at most k.
+ */
+export function toVectorHits(
+  hits: readonly EsHit[],
+  k: number,
+  minSimilarity: number | undefined,
+): VectorHit[] {
+  const out: VectorHit[] = [];
+  for (const hit of hits) {
+    const imageId = innerImageId(hit);
+    if (typeof hit._id !== 'string' || typeof hit._score !== 'number' || imageId === null) continue;
+    const similarity = scoreToCosine(hit._score);
+    if (minSimilarity !== undefined && similarity < minSimilarity) continue;
+    out.push({ productId: hit._id, imageId, similarity });
+  }
+  return out.sort(byScoreThenId((hit) => hit.similarity)).slice(0, Math.max(0, Math.trunc(k)));
+}
+
+/** BM25 hits to KeywordHits ordered by score then productId, at most k. */
+export function toKeywordHits(hits: readonly EsHit[], k: number): KeywordHit[] {
+  const out: KeywordHit[] = [];
+  for (const hit of hits) {
+    if (typeof hit._id !== 'string' || typeof hit._score !== 'number') continue;
+    out.push({ productId: hit._id, score: hit._score });
+  }
+  return out.sort(byScoreThenId((hit) => hit.score)).slice(0, Math.max(0, Math.trunc(k)));
+}

@@ -1,0 +1,271 @@
+import fs from 'node:fs';
+import { Client, type estypes } from '@elastic/elasticsearch';
+import pino from 'pino';
+import type { Product, ProductDocument } from '../../domain/product';
+import type { KeywordHit, VectorHit } from '../../domain/search';
+import { DimensionMismatchError, IndexUnavailableError } from '../../errors';
+import type {
+  KeywordQuery,
+  ProductIndex,
+  ProductIndexBinding,
+  VectorQuery,
+} from '../../ports/product-index.port';
+import {
+  bulkUpsert,
+  checkDocumentDims,
+  type BulkUpsertResult,
+  type RefreshPolicy,
+} from './elasticsearch-bulk';
+import {
+  fromSource,
+  toKeywordHits,
+  toSource,
+  toVectorHits,
+  type EsHit,
+  type ProductSource,
+} from './elasticsearch-documents';
+import { translateEsError } from './elasticsearch-errors';
+import { ensureIndex } from './elasticsearch-index-setup';
+import {
+  DEFAULT_HNSW,
+  indexNames,
+  type HnswOptions,
+  type IndexNames,
+} from './elasticsearch-mapping';
+import { keywordSearchBody, vectorSearchBody } from './elasticsearch-queries';
+
+export type ElasticsearchAuth =
+  { readonly apiKey: string } | { readonly username: string; readonly password: string };
+
+export interface ElasticsearchProductIndexOptions {
+  /** e.g. http://127.0.0.1:9200 */
+  readonly node: string;
+  readonly auth?: ElasticsearchAuth;
+  /** PEM file of the CA that signed the cluster's certificate (https nodes). */
+  readonly caFile?: string;
+  /** The same CA as PEM text, for callers that read the file themselves; wins over caFile. */
+  readonly ca?: string;
+  /** First part of the alias and index names; default 'products'. */
+  readonly indexPrefix?: string;
+  readonly binding: ProductIndexBinding;
+  readonly hnsw?: HnswOptions;
+  readonly requestTimeoutMs?: number;
+  /**
+   * When a single upsert/delete becomes visible: 'wait_for' (default) waits for the next
+   * refresh, true forces one (fast for tests, costly under write load). Either way the port's
+   * "visible once resolved" holds.
+   */
+  readonly refresh?: 'wait_for' | true;
+  readonly logger?: pino.Logger;
+}
+
+const DEFAULT_PREFIX = 'products';
+const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+const PREFIX_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
+
+function checkOptions(options: ElasticsearchProductIndexOptions): void {
+  const { node, binding, indexPrefix, hnsw } = options;
+  if (typeof node !== 'string' || !/^https?:\/\//.test(node)) {
+    throw new TypeError(`node must be an http(s) URL, got ${JSON.stringify(node)}`);
+  }
+  if (!Number.isInteger(binding?.dims) || binding.dims <= 0) {
+    throw new TypeError(`binding.dims must be a positive integer, got ${binding?.dims}`);
+  }
+  if (typeof binding.modelId !== 'string' || binding.modelId.length === 0) {
+    throw new TypeError(`binding.modelId must be a non-empty string, got ${binding.modelId}`);
+  }
+  if (indexPrefix !== undefined && !PREFIX_PATTERN.test(indexPrefix)) {
+    throw new TypeError(`indexPrefix must match ${PREFIX_PATTERN}, got ${indexPrefix}`);
+  }
+  if (hnsw !== undefined && !(Number.isInteger(hnsw.m) && Number.isInteger(hnsw.efConstruction))) {
+    throw new TypeError(
+      `hnsw.m and hnsw.efConstruction must be integers, got ${JSON.stringify(hnsw)}`,
+    );
+  }
+}
+
+function createClient(options: ElasticsearchProductIndexOptions): Client {
+  const ca =
+    options.ca ?? (options.caFile === undefined ? undefined : fs.readFileSync(options.caFile));
+  return new Client({
+    node: options.node,
+    auth: options.auth,
+    tls: ca === undefined ? undefined : { ca },
+    requestTimeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    // One retry covers a dropped keep-alive socket; an outage should surface fast.
+    maxRetries: 1,
+  });
+}
+
+/**
+ * The scale-out ProductIndex: one Elasticsearch index per model, reached through an alias.
+ * Products are documents, their images a `nested` field with an int8_hnsw dense_vector.
+ */
+export class ElasticsearchProductIndex implements ProductIndex {
+  readonly kind = 'elasticsearch';
+  readonly names: IndexNames;
+  private readonly client: Client;
+  private readonly binding: ProductIndexBinding;
+  private readonly hnsw: HnswOptions;
+  private readonly refresh: 'wait_for' | true;
+  private readonly logger: pino.Logger;
+  private opened = false;
+
+  constructor(options: ElasticsearchProductIndexOptions) {
+    checkOptions(options);
+    this.binding = { modelId: options.binding.modelId, dims: options.binding.dims };
+    this.names = indexNames(options.indexPrefix ?? DEFAULT_PREFIX, this.binding.modelId);
+    this.hnsw = options.hnsw ?? DEFAULT_HNSW;
+    this.refresh = options.refresh ?? 'wait_for';
+    this.logger = options.logger ?? pino({ enabled: false });
+    this.client = createClient(options);
+  }
+
+  async open(): Promise<void> {
+    if (this.opened) return;
+    try {
+      const created = await ensureIndex(this.client, this.names, this.binding, this.hnsw);
+      this.logger.info({ ...this.names, ...this.binding, created }, 'elasticsearch index open');
+    } catch (error) {
+      throw translateEsError(error, 'open');
+    }
+    this.opened = true;
+  }
+
+  async upsert(doc: ProductDocument): Promise<void> {
+    this.checkOpen('upsert');
+    checkDocumentDims(doc, this.binding.dims);
+    try {
+      await this.client.index({
+        index: this.names.alias,
+        id: doc.id,
+        document: toSource(doc),
+        refresh: this.refresh,
+      });
+    } catch (error) {
+      throw translateEsError(error, 'upsert');
+    }
+  }
+
+  /**
+   * Many products in one `_bulk` request; each succeeds or fails alone (see BulkUpsertResult).
+   * `refresh: false` suits bulk loads that refresh once at the end.
+   */
+  async upsertMany(
+    docs: readonly ProductDocument[],
+    options: { refresh?: RefreshPolicy } = {},
+  ): Promise<BulkUpsertResult> {
+    this.checkOpen('upsertMany');
+    const refresh = options.refresh ?? this.refresh;
+    return bulkUpsert(this.client, this.names.alias, this.binding.dims, docs, refresh);
+  }
+
+  async delete(productId: string): Promise<boolean> {
+    this.checkOpen('delete');
+    try {
+      const response = await this.client.delete(
+        { index: this.names.alias, id: productId, refresh: this.refresh },
+        { ignore: [404] },
+      );
+      return response.result === 'deleted';
+    } catch (error) {
+      throw translateEsError(error, 'delete');
+    }
+  }
+
+  async getMany(productIds: readonly string[]): Promise<Array<Product | null>> {
+    this.checkOpen('getMany');
+    if (productIds.length === 0) return [];
+    try {
+      const response = await this.client.mget<ProductSource>({
+        index: this.names.alias,
+        ids: [...productIds],
+        realtime: true,
+      });
+      return response.docs.map((doc) => {
+        // mget answers 200 with a per-doc error when the index is missing or a shard failed:
+        // that is an outage, not an unknown id.
+        if ('error' in doc) {
+          throw new IndexUnavailableError('Elasticsearch could not read a product', {
+            operation: 'getMany',
+            type: doc.error.type,
+          });
+        }
+        return doc.found && doc._source !== undefined ? fromSource(doc._source) : null;
+      });
+    } catch (error) {
+      throw translateEsError(error, 'getMany');
+    }
+  }
+
+  async searchVector(query: VectorQuery): Promise<VectorHit[]> {
+    this.checkOpen('searchVector');
+    this.checkQueryDims(query.vector);
+    if (query.k <= 0) return [];
+    const hits = await this.search(vectorSearchBody(query), 'searchVector');
+    return toVectorHits(hits, query.k, query.minSimilarity);
+  }
+
+  async searchKeyword(query: KeywordQuery): Promise<KeywordHit[]> {
+    this.checkOpen('searchKeyword');
+    if (query.k <= 0 || query.text.trim() === '') return [];
+    const hits = await this.search(keywordSearchBody(query), 'searchKeyword');
+    return toKeywordHits(hits, query.k);
+  }
+
+  async count(): Promise<number> {
+    this.checkOpen('count');
+    try {
+      return (await this.client.count({ index: this.names.alias })).count;
+    } catch (error) {
+      throw translateEsError(error, 'count');
+    }
+  }
+
+  async ping(): Promise<void> {
+    this.checkOpen('ping');
+    let status: string;
+    try {
+      // The minimal distribution has no `GET /`; index health says more anyway. Nothing to wait
+      // for (timeout 0s): a missing index answers 408 at once instead of after the timeout.
+      ({ status } = await this.client.cluster.health({ index: this.names.alias, timeout: '0s' }));
+    } catch (error) {
+      throw translateEsError(error, 'ping');
+    }
+    if (status === 'red') {
+      throw new IndexUnavailableError('The Elasticsearch index is red', { operation: 'ping' });
+    }
+  }
+
+  async close(): Promise<void> {
+    this.opened = false;
+    await this.client.close();
+  }
+
+  private async search(body: Record<string, unknown>, operation: string): Promise<EsHit[]> {
+    try {
+      const response = await this.client.search({
+        index: this.names.alias,
+        ...body,
+      } as estypes.SearchRequest);
+      return response.hits.hits as EsHit[];
+    } catch (error) {
+      throw translateEsError(error, operation);
+    }
+  }
+
+  private checkOpen(operation: string): void {
+    if (!this.opened) {
+      throw new IndexUnavailableError('The Elasticsearch index is not open', { operation });
+    }
+  }
+
+  private checkQueryDims(vector: Float32Array): void {
+    if (!(vector instanceof Float32Array) || vector.length !== this.binding.dims) {
+      throw new DimensionMismatchError("The query vector does not have the index's dims", {
+        expectedDims: this.binding.dims,
+        actualDims: vector instanceof Float32Array ? vector.length : null,
+      });
+    }
+  }
+}
