@@ -22,7 +22,8 @@ export interface ProductInput {
   readonly images: readonly ImageUpload[];
 }
 
-const noControlChars = (s: string) => !/[\u0000-\u001f\u007f]/.test(s);
+// Control characters break logs, CSV exports and storefront HTML; refuse them at the door.
+const noControlChars = (s: string) => ![...s].some((c) => c.charCodeAt(0) < 0x20 || c === '\u007f');
 const label = (max: number) =>
   z.string().trim().min(1).max(max).refine(noControlChars, 'must not contain control characters');
 

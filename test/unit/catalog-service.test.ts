@@ -68,11 +68,17 @@ describe('CatalogService.indexProduct', () => {
     const index = new ScriptedIndex();
     const service = new CatalogService(embedder, index, { maxImagesPerProduct: 5 });
     const error = await rejection(
-      service.indexProduct({ ...input, id: ' ', price: -1, currency: 'dollars' }),
+      service.indexProduct({
+        ...input,
+        id: ' ',
+        title: 'bell\u0007',
+        price: -1,
+        currency: 'dollars',
+      }),
     );
     expect(error.code).toBe('BAD_USER_INPUT');
     const fields = (error.details.fields as Array<{ field: string }>).map((f) => f.field);
-    expect(fields).toEqual(expect.arrayContaining(['id', 'price', 'currency']));
+    expect(fields).toEqual(expect.arrayContaining(['id', 'title', 'price', 'currency']));
     expect(embedder.imageCalls).toHaveLength(0);
     expect(index.upserts).toHaveLength(0);
   });
