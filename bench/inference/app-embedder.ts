@@ -18,9 +18,12 @@ export async function createBenchEmbedder(
   modelDir: string,
   overrides: Partial<BenchEmbedderConfig> = {},
 ): Promise<Embedder> {
+  const base = loadConfig({ ...process.env, TEXT_CACHE_SIZE: '0', IMAGE_CACHE_SIZE: '0' });
   const config = {
-    ...loadConfig({ ...process.env, TEXT_CACHE_SIZE: '0', IMAGE_CACHE_SIZE: '0' }),
-    ...overrides,
+    ...base,
+    maxImagePixels: overrides.maxImagePixels ?? base.maxImagePixels,
+    ortIntraOpThreads: overrides.ortIntraOpThreads ?? base.ortIntraOpThreads,
+    ortInterOpThreads: overrides.ortInterOpThreads ?? base.ortInterOpThreads,
   };
   return createEmbedder(config, pino({ level: 'silent' }), modelDir);
 }
