@@ -9,4 +9,5 @@ module.exports = {
   setupFilesAfterEnv: ['<rootDir>/test/no-console.ts'],
   testTimeout: 60000,
   maxWorkers: 2,
+  reporters: ['default', '<rootDir>/test/summary-reporter.js'],
 };
