@@ -67,6 +67,7 @@ export type EmbedderConfig = Pick<
   | 'maxImagePixels'
   | 'ortIntraOpThreads'
   | 'ortInterOpThreads'
+  | 'ortAllowSpinning'
   | 'embedMaxBatchSize'
   | 'embedMaxWaitMs'
   | 'embedMaxQueue'
@@ -91,6 +92,7 @@ export async function createEmbedder(
     maxInputPixels: config.maxImagePixels,
     intraOpNumThreads: config.ortIntraOpThreads,
     interOpNumThreads: config.ortInterOpThreads,
+    allowSpinning: config.ortAllowSpinning,
     logger: log,
   });
   const batching = new BatchingEmbedder(onnx, {

@@ -29,6 +29,8 @@ export interface Config {
   readonly modelsAllowUnverified: boolean;
   readonly ortIntraOpThreads: number | undefined;
   readonly ortInterOpThreads: number | undefined;
+  /** Let ORT's threads spin between runs (faster hand-off, but burns cores sharp could use). */
+  readonly ortAllowSpinning: boolean;
   /** Most inputs in one ONNX Runtime run (micro-batching). */
   readonly embedMaxBatchSize: number;
   /** Longest an input waits for others before an idle model runs the batch. */
@@ -88,6 +90,7 @@ const envSchema = z.object({
   MODELS_ALLOW_UNVERIFIED: bool.default(true),
   ORT_INTRA_OP_THREADS: int(1, 256).optional(),
   ORT_INTER_OP_THREADS: int(1, 256).optional(),
+  ORT_ALLOW_SPINNING: bool.default(false),
   EMBED_MAX_BATCH_SIZE: int(1, 256).default(16),
   EMBED_MAX_WAIT_MS: int(0, 1000).default(5),
   EMBED_MAX_QUEUE: int(1, 100_000).default(256),
@@ -186,6 +189,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     modelsAllowUnverified: e.MODELS_ALLOW_UNVERIFIED,
     ortIntraOpThreads: e.ORT_INTRA_OP_THREADS,
     ortInterOpThreads: e.ORT_INTER_OP_THREADS,
+    ortAllowSpinning: e.ORT_ALLOW_SPINNING,
     embedMaxBatchSize: e.EMBED_MAX_BATCH_SIZE,
     embedMaxWaitMs: e.EMBED_MAX_WAIT_MS,
     embedMaxQueue: e.EMBED_MAX_QUEUE,

@@ -75,5 +75,7 @@ describe('loadConfig', () => {
     });
     expect(problemsOf({ EMBED_MAX_QUEUE: '4', EMBED_MAX_BATCH_SIZE: '16' })).toHaveLength(1);
     expect(loadConfig({ TEXT_CACHE_SIZE: '0' }).textCacheSize).toBe(0);
+    expect(loadConfig({}).ortAllowSpinning).toBe(false);
+    expect(loadConfig({ ORT_ALLOW_SPINNING: 'true' }).ortAllowSpinning).toBe(true);
   });
 });

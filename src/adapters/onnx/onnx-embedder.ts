@@ -54,6 +54,11 @@ export interface OnnxEmbedderOptions {
   readonly intraOpNumThreads?: number | undefined;
   /** ORT threads across operators; `defaultOrtThreads()` (1) when undefined. */
   readonly interOpNumThreads?: number | undefined;
+  /**
+   * Let ORT's worker threads spin while waiting for work (ORT's default). Off leaves the cores
+   * to sharp's decoding between runs, which matters when cores are few.
+   */
+  readonly allowSpinning?: boolean | undefined;
   readonly logger?: Logger;
 }
 
@@ -81,6 +86,10 @@ function sessionOptions(options: OnnxEmbedderOptions): ort.InferenceSession.Sess
     logSeverityLevel: 3,
     intraOpNumThreads: options.intraOpNumThreads ?? defaults.intraOpNumThreads,
     interOpNumThreads: options.interOpNumThreads ?? defaults.interOpNumThreads,
+    // Flattened by onnxruntime-node into the session config key session.intra_op.allow_spinning.
+    extra: {
+      session: { intra_op: { allow_spinning: options.allowSpinning === false ? '0' : '1' } },
+    },
   };
 }
 
