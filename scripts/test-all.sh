@@ -12,6 +12,8 @@ command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v curl >/dev/null 2>&1 || need_apt+=(curl)
 command -v unzip >/dev/null 2>&1 || need_apt+=(unzip)
 command -v mvn >/dev/null 2>&1 || need_apt+=(maven)
+[[ -x /usr/lib/jvm/java-17-openjdk-amd64/bin/java || -n "${ES_JAVA_HOME:-}" ]] ||
+  need_apt+=(openjdk-17-jre-headless)
 if ((${#need_apt[@]} > 0)); then
   if [[ $(id -u) -ne 0 ]]; then
     echo "missing: ${need_apt[*]}; install them with apt-get (as root) and run again" >&2
