@@ -12,11 +12,10 @@ import type {
   ProductIndexBinding,
   VectorQuery,
 } from '../../ports/product-index.port';
-import { KeywordSearch } from './sqlite-keyword-search';
 import { rowToProduct, SELECT_PRODUCTS_SQL, type ProductRow } from './sqlite-row-mapper';
 import { translateSqliteError } from './sqlite-errors';
+import { SqliteReadClient } from './sqlite-read-client';
 import { checkBinding, configureConnection, migrate } from './sqlite-schema';
-import { VectorSearch } from './sqlite-vector-search';
 import { ProductWriter } from './sqlite-writes';
 
 export interface SqliteProductIndexOptions {
@@ -35,8 +34,8 @@ const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 interface OpenState {
   readonly db: Database.Database;
   readonly writer: ProductWriter;
-  readonly vectors: VectorSearch;
-  readonly keywords: KeywordSearch;
+  /** Runs the searches on a worker thread with its own read-only connection. */
+  readonly reads: SqliteReadClient;
   readonly getProducts: Database.Statement;
   readonly countProducts: Database.Statement;
 }
@@ -56,8 +55,9 @@ function checkOptions(options: SqliteProductIndexOptions): void {
 
 /**
  * The embedded ProductIndex: one SQLite file (better-sqlite3 + sqlite-vec + FTS5), zero setup.
- * Calls are synchronous underneath and each is one short statement or transaction, so the
- * event loop is held only briefly; WAL + synchronous=FULL make every resolved write durable.
+ * Writes, getMany and count run synchronously on the main connection, each one short statement
+ * or transaction; the searches, whose exact kNN scan is long, run on a worker thread
+ * (sqlite-read-worker.ts). WAL + synchronous=FULL make every resolved write durable.
  */
 export class SqliteProductIndex implements ProductIndex {
   readonly kind = 'embedded';
@@ -85,7 +85,9 @@ export class SqliteProductIndex implements ProductIndex {
       sqliteVec.load(db);
       migrate(db);
       checkBinding(db, this.binding);
-      this.state = prepare(db);
+      // After migrate: the worker's read-only connection needs the schema to exist.
+      const reads = await SqliteReadClient.start(this.file, this.busyTimeoutMs);
+      this.state = prepare(db, reads);
     } catch (error) {
       db?.close();
       throw translateSqliteError(error, 'open');
@@ -115,11 +117,11 @@ export class SqliteProductIndex implements ProductIndex {
 
   async searchVector(query: VectorQuery): Promise<VectorHit[]> {
     this.checkDims(query.vector, 'query vector');
-    return this.use('searchVector', ({ vectors }) => vectors.search(query));
+    return this.read('searchVector', (reads) => reads.searchVector(query));
   }
 
   async searchKeyword(query: KeywordQuery): Promise<KeywordHit[]> {
-    return this.use('searchKeyword', ({ keywords }) => keywords.search(query));
+    return this.read('searchKeyword', (reads) => reads.searchKeyword(query));
   }
 
   async count(): Promise<number> {
@@ -127,7 +129,11 @@ export class SqliteProductIndex implements ProductIndex {
   }
 
   async ping(): Promise<void> {
-    this.use('ping', ({ db }) => db.prepare('SELECT count(*) FROM meta').get());
+    this.use('ping', ({ db, reads }) => {
+      // A state check, not a round trip: a probe must not queue behind long scans.
+      reads.check();
+      db.prepare('SELECT count(*) FROM meta').get();
+    });
   }
 
   async close(): Promise<void> {
@@ -135,6 +141,7 @@ export class SqliteProductIndex implements ProductIndex {
     this.state = null;
     if (state === null) return;
     try {
+      await state.reads.terminate();
       state.db.close();
     } catch (error) {
       throw translateSqliteError(error, 'close');
@@ -160,6 +167,20 @@ export class SqliteProductIndex implements ProductIndex {
     }
   }
 
+  /** Sends a search to the read worker; its errors arrive already translated. */
+  private async read<T>(
+    operation: string,
+    work: (reads: SqliteReadClient) => Promise<T>,
+  ): Promise<T> {
+    const reads = this.use(operation, (state) => state.reads);
+    try {
+      return await work(reads);
+    } catch (error) {
+      this.logger.warn({ err: error, operation }, 'embedded index operation failed');
+      throw error;
+    }
+  }
+
   private checkDims(vector: Float32Array, what: string): void {
     if (!(vector instanceof Float32Array) || vector.length !== this.binding.dims) {
       throw new DimensionMismatchError(`The ${what} does not have the index's dims`, {
@@ -170,12 +191,11 @@ export class SqliteProductIndex implements ProductIndex {
   }
 }
 
-function prepare(db: Database.Database): OpenState {
+function prepare(db: Database.Database, reads: SqliteReadClient): OpenState {
   return {
     db,
     writer: new ProductWriter(db),
-    vectors: new VectorSearch(db),
-    keywords: new KeywordSearch(db),
+    reads,
     getProducts: db.prepare(SELECT_PRODUCTS_SQL),
     countProducts: db.prepare('SELECT count(*) FROM products').pluck(),
   };
