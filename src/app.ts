@@ -147,13 +147,16 @@ function assemble(config: Config, embedder: Embedder, index: ProductIndex, metri
     backend: index.kind,
     metrics,
     async readiness() {
-      try {
-        await index.ping();
-        return { ready: true, checks: { model: 'loaded', index: 'reachable' } };
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        return { ready: false, checks: { model: 'loaded', index: `unreachable: ${reason}` } };
-      }
+      const [model, store] = await Promise.allSettled([embedder.ping(), index.ping()]);
+      const why = (r: PromiseRejectedResult) =>
+        r.reason instanceof Error ? r.reason.message : String(r.reason);
+      return {
+        ready: model.status === 'fulfilled' && store.status === 'fulfilled',
+        checks: {
+          model: model.status === 'fulfilled' ? 'loaded' : `unavailable: ${why(model)}`,
+          index: store.status === 'fulfilled' ? 'reachable' : `unreachable: ${why(store)}`,
+        },
+      };
     },
     async close() {
       await Promise.allSettled([index.close(), embedder.close()]);

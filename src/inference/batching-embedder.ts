@@ -25,6 +25,7 @@ export interface StagedEmbedder<PreparedImage, PreparedText> {
   inferImages(images: readonly PreparedImage[]): Promise<ImageEmbedding[]>;
   prepareText(text: string): Promise<PreparedText>;
   inferTexts(texts: readonly PreparedText[]): Promise<Float32Array[]>;
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -156,6 +157,10 @@ export class BatchingEmbedder<PI, PT> implements Embedder {
     this.assertOpen();
     if (texts.length === 0) return [];
     return this.texts.process(texts, (text) => this.inner.prepareText(text));
+  }
+
+  ping(): Promise<void> {
+    return this.inner.ping();
   }
 
   /** Refuses new calls, lets admitted ones finish, then closes the model. */

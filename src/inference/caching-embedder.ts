@@ -105,6 +105,10 @@ export class CachingEmbedder implements Embedder {
     return valuesOrFirstError(settled).map(copyImage);
   }
 
+  ping(): Promise<void> {
+    return this.inner.ping();
+  }
+
   close(): Promise<void> {
     return this.inner.close();
   }

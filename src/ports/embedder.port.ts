@@ -26,5 +26,7 @@ export interface Embedder {
   readonly dims: number;
   embedImages(images: readonly Uint8Array[]): Promise<ImageEmbedding[]>;
   embedTexts(texts: readonly string[]): Promise<Float32Array[]>;
+  /** Resolves while the model can serve; throws ModelUnavailableError when it cannot. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -27,6 +27,10 @@ export class RecordingEmbedder implements Embedder {
     return Promise.resolve(texts.map((text) => this.axis(text.length)));
   }
 
+  ping(): Promise<void> {
+    return Promise.resolve();
+  }
+
   close(): Promise<void> {
     return Promise.resolve();
   }

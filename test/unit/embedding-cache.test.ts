@@ -34,6 +34,10 @@ class RecordingEmbedder implements Embedder {
     return Promise.resolve(texts.map((t) => Float32Array.of(t.length, 0, 0)));
   }
 
+  ping(): Promise<void> {
+    return Promise.resolve();
+  }
+
   close(): Promise<void> {
     return Promise.resolve();
   }

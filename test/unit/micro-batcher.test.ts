@@ -70,6 +70,10 @@ class RecordingStaged implements StagedEmbedder<number, string> {
   inferTexts(items: readonly string[]): Promise<Float32Array[]> {
     return this.record('text', items) as Promise<Float32Array[]>;
   }
+  ping(): Promise<void> {
+    return this.closed ? Promise.reject(new Error('closed')) : Promise.resolve();
+  }
+
   close(): Promise<void> {
     this.closed = true;
     return Promise.resolve();

@@ -172,6 +172,28 @@ describe('OnnxEmbedder errors', () => {
     });
   });
 
+  it('answers ping while its ONNX Runtime thread runs, and MODEL_UNAVAILABLE once it died', async () => {
+    const dying = await loadToyEmbedder({ modelId: 'dying' });
+    try {
+      await expect(dying.ping()).resolves.toBeUndefined();
+      // Kill the Node worker under the adapter, as a crash of the native runtime would.
+      const internals = dying as unknown as {
+        worker: { worker: { terminate(): Promise<number> } };
+      };
+      await internals.worker.worker.terminate();
+      expect(await codeOf(dying.ping())).toMatchObject({
+        code: ErrorCode.MODEL_UNAVAILABLE,
+        details: { reason: 'WORKER_EXITED' },
+      });
+      expect(await codeOf(dying.embedTexts(['red']))).toMatchObject({
+        code: ErrorCode.EMBEDDING_FAILED,
+      });
+    } finally {
+      await dying.close();
+    }
+    expect(await codeOf(dying.ping())).toMatchObject({ details: { reason: 'CLOSED' } });
+  });
+
   it('checks its options with a TypeError', async () => {
     await expect(loadToyEmbedder({ maxInputPixels: 0 })).rejects.toBeInstanceOf(TypeError);
     await expect(loadToyEmbedder({ intraOpNumThreads: -1 })).rejects.toBeInstanceOf(TypeError);

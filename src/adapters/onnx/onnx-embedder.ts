@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type * as ort from 'onnxruntime-node';
 import type { Logger } from 'pino';
-import { EmbeddingFailedError, isAppError } from '../../errors';
+import { EmbeddingFailedError, isAppError, ModelUnavailableError } from '../../errors';
 import type { Embedder, ImageEmbedding } from '../../ports/embedder.port';
 import type { PreprocessedImage } from './clip-preprocess';
 import { preprocessImage } from './clip-preprocess';
@@ -228,6 +228,18 @@ export class OnnxEmbedder implements Embedder {
     if (texts.length === 0) return [];
     const rows = await Promise.all(texts.map((text) => this.prepareText(text)));
     return this.inferTexts(rows);
+  }
+
+  /** Cheap: no inference, only whether the sessions' thread is still there. */
+  ping(): Promise<void> {
+    const failure = this.closed ? new Error('embedder is closed') : this.worker.failure;
+    if (failure === undefined) return Promise.resolve();
+    return Promise.reject(
+      new ModelUnavailableError(`model ${this.modelId} cannot serve: ${failure.message}`, {
+        modelId: this.modelId,
+        reason: this.closed ? 'CLOSED' : 'WORKER_EXITED',
+      }),
+    );
   }
 
   async close(): Promise<void> {

@@ -139,6 +139,11 @@ export class OrtWorker {
     };
   }
 
+  /** Why the thread stopped (exit, crash or terminate), or undefined while it runs. */
+  get failure(): Error | undefined {
+    return this.stopped;
+  }
+
   /** Stops the thread; pending requests fail. */
   async terminate(): Promise<void> {
     this.fail(new Error('ONNX Runtime worker terminated'));
