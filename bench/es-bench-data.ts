@@ -1,5 +1,6 @@
 /** Synthetic catalog for bench/es-adapter.bench.ts: seeded, so every run indexes the same data. */
 import type { ProductDocument } from '../src/domain/product';
+import { seededRandom } from '../scripts/lib/seeded-random';
 
 export interface BenchQuery {
   readonly vector: Float32Array;
@@ -14,16 +15,7 @@ export interface BenchData {
   queries: BenchQuery[];
 }
 
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const seeded = seededRandom;
 
 /** Standard normal via Box-Muller: normal coordinates give directions uniform on the sphere. */
 function gaussian(random: () => number): number {

@@ -6,17 +6,9 @@ import type {
 } from '../../src/domain/product';
 import { imageId } from '../../src/domain/product';
 
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32): the same seed, the same data. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../scripts/lib/seeded-random';
+
+export { seededRandom };
 
 export function normalize(values: ArrayLike<number>): Float32Array {
   let norm = 0;

@@ -10,6 +10,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import type { OnnxEmbedderOptions } from '../../src/adapters/onnx/onnx-embedder';
 import { OnnxEmbedder } from '../../src/adapters/onnx/onnx-embedder';
+import { seededRandom } from '../../scripts/lib/seeded-random';
 import { TOY_COLOURS } from '../../scripts/toy-model';
 
 export { TOY_COLOURS, TOY_EMBED_DIM } from '../../scripts/toy-model';
@@ -61,17 +62,8 @@ export interface ColourPhotoOptions {
   }>;
 }
 
-/** mulberry32: a tiny seeded PRNG so "noisy" photos are the same bytes on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// "Noisy" photos come from a seeded PRNG so they are the same bytes on every run.
+const prng = seededRandom;
 
 /** A real encoded photo of a colour (by toy colour name or RGB), optionally noisy and patched. */
 export async function colourPhoto(
