@@ -18,6 +18,13 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import {
+  json,
+  OPENAI_MEAN,
+  OPENAI_STD,
+  openClipPreprocessCfg,
+  writeModelFiles,
+} from '../../scripts/lib/model-folder';
 import { toyTokenizerConfigs } from '../../scripts/toy-model/toy-tokenizer';
 import type { IoConvention, TextShape, VisionShape } from './clip-towers';
 import { buildTextTower, buildVisionTower, CLIP_TEXT, VIT_B_32 } from './clip-towers';
@@ -35,8 +42,6 @@ const TOKENIZER_FIXTURE = path.resolve(
   __dirname,
   '../../test/fixtures/tokenizer/clip-tokenizer.json.gz',
 );
-const OPENAI_MEAN = [0.48145466, 0.4578275, 0.40821073];
-const OPENAI_STD = [0.26862954, 0.26130258, 0.27577711];
 const PRODUCER = 'product-image-search bench-model';
 
 export interface BenchModelOptions {
@@ -45,18 +50,6 @@ export interface BenchModelOptions {
   readonly seed?: number;
   /** Also write the transformers.js layout under `transformers-js/`. */
   readonly transformersJs?: boolean;
-}
-
-function json(value: unknown): string {
-  return `${JSON.stringify(value, null, 2)}\n`;
-}
-
-async function writeFiles(dir: string, files: Record<string, string | Uint8Array>): Promise<void> {
-  for (const [name, content] of Object.entries(files)) {
-    const file = path.join(dir, name);
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, content);
-  }
 }
 
 async function writeTowers(
@@ -135,7 +128,7 @@ export async function generateBenchModel(
   const shapes = { vision: { ...VIT_B_32, layers }, text: { ...CLIP_TEXT, layers } };
   const tokenizer = gunzipSync(await readFile(TOKENIZER_FIXTURE));
   const { config: tokenizerConfig, specialTokens } = toyTokenizerConfigs(CLIP_TEXT.contextLength);
-  await writeFiles(outDir, {
+  await writeModelFiles(outDir, {
     'config.json': json({
       embed_dim: VIT_B_32.embedDim,
       quick_gelu: true,
@@ -153,15 +146,7 @@ export async function generateBenchModel(
         layers,
       },
     }),
-    'visual/preprocess_cfg.json': json({
-      size: VIT_B_32.imageSize,
-      mode: 'RGB',
-      mean: OPENAI_MEAN,
-      std: OPENAI_STD,
-      interpolation: 'bicubic',
-      resize_mode: 'shortest',
-      fill_color: 0,
-    }),
+    'visual/preprocess_cfg.json': openClipPreprocessCfg(VIT_B_32.imageSize),
     'textual/tokenizer.json': tokenizer,
     'textual/tokenizer_config.json': json(tokenizerConfig),
     'textual/special_tokens_map.json': json(specialTokens),
@@ -175,7 +160,7 @@ export async function generateBenchModel(
   );
   if (options.transformersJs ?? false) {
     const hfDir = path.join(outDir, TRANSFORMERS_JS_DIR);
-    await writeFiles(hfDir, {
+    await writeModelFiles(hfDir, {
       ...transformersJsConfigs(shapes),
       'tokenizer.json': tokenizer,
       'tokenizer_config.json': json(tokenizerConfig),

@@ -12,8 +12,15 @@
  * A mostly red photo lands nearest the text "red", a blue one nearest "blue", and so on.
  * Output is deterministic: the same bytes on every run.
  */
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import {
+  json,
+  OPENAI_MEAN,
+  OPENAI_STD,
+  openClipPreprocessCfg,
+  writeModelFiles,
+} from '../lib/model-folder';
 import { buildImageTower, buildTextTower, TOY_EMBED_DIM } from './toy-towers';
 import { buildToyVocabulary, toyTokenizerConfigs, toyTokenizerJson } from './toy-tokenizer';
 
@@ -27,12 +34,6 @@ export const TOY_MODEL_VERSION_FILE = 'toy-model.version';
 
 const IMAGE_SIZE = 224;
 const CONTEXT_LENGTH = 77;
-const OPENAI_MEAN = [0.48145466, 0.4578275, 0.40821073];
-const OPENAI_STD = [0.26862954, 0.26130258, 0.27577711];
-
-function json(value: unknown): string {
-  return `${JSON.stringify(value, null, 2)}\n`;
-}
 
 export interface ToyModelOptions {
   /**
@@ -56,15 +57,7 @@ export async function generateToyModel(
       vision_cfg: { image_size: IMAGE_SIZE },
       text_cfg: { context_length: CONTEXT_LENGTH, vocab_size: vocabulary.vocab.size },
     }),
-    'visual/preprocess_cfg.json': json({
-      size: IMAGE_SIZE,
-      mode: 'RGB',
-      mean: OPENAI_MEAN,
-      std: OPENAI_STD,
-      interpolation: 'bicubic',
-      resize_mode: 'shortest',
-      fill_color: 0,
-    }),
+    'visual/preprocess_cfg.json': openClipPreprocessCfg(IMAGE_SIZE),
     'visual/model.onnx': buildImageTower({
       batch,
       size: IMAGE_SIZE,
@@ -77,11 +70,7 @@ export async function generateToyModel(
     'textual/special_tokens_map.json': json(specialTokens),
     [TOY_MODEL_VERSION_FILE]: `${TOY_MODEL_VERSION}\n`,
   };
-  for (const [name, content] of Object.entries(files)) {
-    const file = path.join(outDir, name);
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, content);
-  }
+  await writeModelFiles(outDir, files);
 }
 
 async function readVersion(dir: string): Promise<string | undefined> {
