@@ -3,18 +3,7 @@ import type { KeywordHit, VectorHit } from '../../domain/search';
 import { IMAGES_PATH, scoreToCosine } from './elasticsearch-queries';
 
 /** The `_source` of one product document (vectors are indexed but excluded from `_source`). */
-export interface ProductSource {
-  readonly id: string;
-  readonly title: string;
-  readonly description: string;
-  readonly category: string;
-  readonly price: number;
-  readonly currency: string;
-  readonly tags: readonly string[];
-  readonly inStock: boolean;
-  readonly modelId: string;
-  readonly createdAt: string;
-  readonly updatedAt: string;
+export interface ProductSource extends Omit<Product, 'images'> {
   readonly images: ReadonlyArray<ProductImage & { readonly vector?: number[] }>;
 }
 
