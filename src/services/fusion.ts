@@ -19,7 +19,6 @@ export interface RankedList {
 interface Accumulator {
   score: number;
   imageId: string | null;
-  imageSimilarity: number;
 }
 
 /** Map a list's native score into [0, 1] so the linear mix can add lists of different kinds. */
@@ -62,12 +61,10 @@ export function fuse(lists: readonly RankedList[], options: FusionOptions): Sear
       const acc = byProduct.get(item.productId) ?? {
         score: 0,
         imageId: null,
-        imageSimilarity: -Infinity,
       };
       acc.score += contribution(options, list, index + 1, normalise(item.score));
       if (item.imageId !== null && acc.imageId === null) {
         acc.imageId = item.imageId;
-        acc.imageSimilarity = item.score;
       }
       byProduct.set(item.productId, acc);
     });
