@@ -32,7 +32,7 @@ export interface StagedEmbedder<PreparedImage, PreparedText> {
 export interface BatchingOptions {
   /** Most inputs in one model run. */
   readonly maxBatchSize: number;
-  /** Longest an input waits for others before a run starts (when the model is idle). */
+  /** Longest an idle model waits for admitted inputs that are still preparing. */
   readonly maxWaitMs: number;
   /** Most inputs admitted per kind (preparing, waiting or running) before calls are refused. */
   readonly maxQueue: number;
@@ -44,6 +44,8 @@ export interface BatchingOptions {
 /** One kind of input: its batcher and its admission count. */
 class Lane<P, O> {
   depth = 0;
+  /** Admitted inputs not yet handed to the batcher (still decoding or tokenising). */
+  private preparing = 0;
   private idleWaiters: Array<() => void> = [];
   readonly batcher: MicroBatcher<P, O>;
 
@@ -58,6 +60,7 @@ class Lane<P, O> {
       maxWaitMs: options.maxWaitMs,
       run,
       schedule: options.schedule,
+      expected: () => this.preparing,
       onBatch: (size, durationMs, failed) => {
         observer.batch(kind, size, durationMs, failed);
         if (failed) options.logger?.warn({ kind, size }, 'embedding batch failed');
@@ -98,17 +101,34 @@ class Lane<P, O> {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  /** Prepares every input, then queues them all; the first error in input order wins. */
+  /**
+   * Prepares every input, then queues them all together; the first error in input order wins.
+   * While inputs are preparing the batcher knows they are coming, so an idle model waits for
+   * them (up to maxWaitMs) and for nobody else.
+   */
   async process<I>(inputs: readonly I[], prepare: (input: I) => Promise<P>): Promise<O[]> {
     this.admit(inputs.length);
     try {
-      const prepared = valuesOrFirstError(await Promise.allSettled(inputs.map(prepare)));
-      return valuesOrFirstError(
-        await Promise.allSettled(prepared.map((p) => this.batcher.enqueue(p))),
-      );
+      return valuesOrFirstError(await this.prepareAndQueue(inputs, prepare));
     } finally {
       this.release(inputs.length);
     }
+  }
+
+  private async prepareAndQueue<I>(inputs: readonly I[], prepare: (input: I) => Promise<P>) {
+    this.preparing += inputs.length;
+    let prepared: P[];
+    try {
+      prepared = valuesOrFirstError(await Promise.allSettled(inputs.map(prepare)));
+    } catch (error) {
+      this.preparing -= inputs.length;
+      this.batcher.poke(); // peers may have been waiting for these inputs
+      throw error;
+    }
+    // No await between the count dropping and the inputs arriving: the batcher must never see
+    // these inputs as neither coming nor queued.
+    this.preparing -= inputs.length;
+    return Promise.allSettled(this.batcher.enqueueAll(prepared));
   }
 }
 

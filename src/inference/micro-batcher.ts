@@ -4,6 +4,11 @@
  * `maxWaitMs`, or as soon as the previous run ends. Only one run is in flight at a time, so
  * the model gets all the cores and items arriving during a run form the next batch.
  *
+ * When the caller can tell how many more items are already on their way (`expected`: admitted
+ * and still being decoded), an idle model does not wait for company that is not coming: with
+ * nothing expected, the batch goes at once. A lone caller then pays no window at all, and the
+ * window is spent only while known peers are still preparing.
+ *
  * Why not DataLoader's batchScheduleFn: DataLoader starts every batch on its own timer even
  * while the model is busy (concurrent runs then fight over the same cores), and a full batch
  * still waits for its timer.
@@ -23,6 +28,11 @@ export interface MicroBatcherOptions<I, O> {
   /** Runs one batch: one result or Error per item, in order (DataLoader's contract). */
   readonly run: (items: readonly I[]) => Promise<ReadonlyArray<O | Error>>;
   readonly schedule?: ScheduleFn;
+  /**
+   * How many more items are known to be on their way (0: none; the batch need not wait).
+   * Without it every batch that is not full waits for `maxWaitMs` when the model is idle.
+   */
+  readonly expected?: () => number;
   /** Told about every run, for metrics. Must not throw. */
   readonly onBatch?: (size: number, durationMs: number, failed: boolean) => void;
 }
@@ -67,12 +77,27 @@ export class MicroBatcher<I, O> {
   }
 
   enqueue(item: I): Promise<O> {
-    return new Promise<O>((resolve, reject) => {
-      this.pending.push({ item, resolve, reject });
-      if (this.running) return; // the end of the current run dispatches
-      if (this.pending.length >= this.options.maxBatchSize) this.dispatch();
-      else this.cancelTimer ??= this.schedule(() => this.dispatch(), this.options.maxWaitMs);
-    });
+    return this.enqueueAll([item])[0] as Promise<O>;
+  }
+
+  /** Queues several items at once (one caller's), so none of them runs without the others. */
+  enqueueAll(items: readonly I[]): Array<Promise<O>> {
+    const results = items.map(
+      (item) => new Promise<O>((resolve, reject) => this.pending.push({ item, resolve, reject })),
+    );
+    this.poke();
+    return results;
+  }
+
+  /**
+   * Decides again whether to run now: to be called when `expected` drops without an item
+   * arriving (a peer's preparation failed, say).
+   */
+  poke(): void {
+    if (this.running || this.pending.length === 0) return; // the end of the current run dispatches
+    const { maxBatchSize, maxWaitMs, expected } = this.options;
+    if (this.pending.length >= maxBatchSize || expected?.() === 0) this.dispatch();
+    else this.cancelTimer ??= this.schedule(() => this.dispatch(), maxWaitMs);
   }
 
   private dispatch(): void {

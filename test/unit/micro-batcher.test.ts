@@ -53,11 +53,22 @@ class RecordingStaged implements StagedEmbedder<number, string> {
   readonly dims = 2;
   readonly prepared: number[] = [];
   readonly runs: Array<{ kind: EmbeddingKind; items: unknown[]; done: Deferred<unknown[]> }> = [];
+  /** Images whose preparation lasts until the test settles it (a slow decode). */
+  readonly held = new Map<number, Deferred<number>>();
   closed = false;
+
+  /** The next preparation of image `n` waits for the returned deferred. */
+  hold(n: number): Deferred<number> {
+    const d = deferred<number>();
+    this.held.set(n, d);
+    return d;
+  }
 
   prepareImage(bytes: Uint8Array): Promise<number> {
     const n = bytes[0] ?? 0;
     this.prepared.push(n);
+    const held = this.held.get(n);
+    if (held !== undefined) return held.promise;
     if (n === 0) return Promise.reject(new UnsupportedMediaTypeError('not an image'));
     return Promise.resolve(n);
   }
@@ -145,21 +156,82 @@ async function codeOf(promise: Promise<unknown>): Promise<unknown> {
 }
 
 describe('BatchingEmbedder: merging', () => {
-  it('merges calls that arrive within the window into one run, each caller its own result', async () => {
+  it('merges calls that arrive together into one run, at once when nobody else is preparing', async () => {
     const { inner, schedule, embedder } = setup();
     const a = embedder.embedImages(img(1, 2));
     const b = embedder.embedImages(img(3));
     const c = embedder.embedImages(img(4));
     await settle();
-    expect(inner.runs).toHaveLength(0); // waiting for the window
-    expect(schedule.armed).toBe(1);
-    expect(schedule.timers[0]!.delayMs).toBe(5);
-    schedule.fireAll();
+    // Everything admitted has arrived: waiting for the window would only add latency.
     expect(inner.runs.map((r) => r.items)).toEqual([[1, 2, 3, 4]]);
+    expect(schedule.armed).toBe(0);
     inner.finish(0);
     expect(firstFloats(await a)).toEqual([1, 2]);
     expect(firstFloats(await b)).toEqual([3]);
     expect(firstFloats(await c)).toEqual([4]);
+  });
+
+  it('a lone caller runs without waiting for the window', async () => {
+    const { inner, schedule, embedder } = setup();
+    const lone = embedder.embedImages(img(1, 2, 3));
+    await settle();
+    expect(inner.runs.map((r) => r.items)).toEqual([[1, 2, 3]]);
+    expect(schedule.timers).toHaveLength(0);
+    inner.finish(0);
+    expect(firstFloats(await lone)).toEqual([1, 2, 3]);
+  });
+
+  it('an idle model waits for callers still preparing, and runs as soon as they arrive', async () => {
+    const { inner, schedule, embedder } = setup();
+    const slow = inner.hold(7);
+    const a = embedder.embedImages(img(1));
+    const b = embedder.embedImages(img(7));
+    await settle();
+    expect(inner.runs).toHaveLength(0); // image 7 is still decoding
+    expect(schedule.armed).toBe(1);
+    expect(schedule.timers[0]!.delayMs).toBe(5);
+    slow.resolve(7);
+    await settle();
+    expect(inner.runs.map((r) => r.items)).toEqual([[1, 7]]);
+    expect(schedule.armed).toBe(0); // its arrival cancelled the window
+    inner.finish(0);
+    expect(firstFloats(await a)).toEqual([1]);
+    expect(firstFloats(await b)).toEqual([7]);
+  });
+
+  it('waits for a preparing caller no longer than maxWaitMs', async () => {
+    const { inner, schedule, embedder } = setup();
+    const slow = inner.hold(7);
+    const a = embedder.embedImages(img(1));
+    const b = embedder.embedImages(img(7));
+    await settle();
+    schedule.fireAll(); // the window closes before image 7 is decoded
+    expect(inner.runs.map((r) => r.items)).toEqual([[1]]);
+    slow.resolve(7);
+    await settle();
+    expect(inner.runs).toHaveLength(1); // the model is busy: 7 waits for the run to end
+    inner.finish(0);
+    await settle();
+    expect(inner.runs.map((r) => r.items)).toEqual([[1], [7]]);
+    inner.finish(1);
+    expect(firstFloats(await a)).toEqual([1]);
+    expect(firstFloats(await b)).toEqual([7]);
+  });
+
+  it('a caller whose preparation fails stops holding its peers up', async () => {
+    const { inner, schedule, embedder } = setup();
+    const broken = inner.hold(7);
+    const a = embedder.embedImages(img(1));
+    const b = codeOf(embedder.embedImages(img(7)));
+    await settle();
+    expect(inner.runs).toHaveLength(0);
+    broken.reject(new UnsupportedMediaTypeError('not an image'));
+    await settle();
+    expect(inner.runs.map((r) => r.items)).toEqual([[1]]);
+    expect(schedule.armed).toBe(0);
+    inner.finish(0);
+    expect(await b).toBe(ErrorCode.UNSUPPORTED_MEDIA_TYPE);
+    expect(firstFloats(await a)).toEqual([1]);
   });
 
   it('merges texts separately from images', async () => {
