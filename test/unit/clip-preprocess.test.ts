@@ -1,8 +1,10 @@
 import sharp from 'sharp';
 import {
   decodeImage,
+  isPlainRgb,
   planResize,
   preprocessImage,
+  resizeAndCrop,
   rgbToChw,
 } from '../../src/adapters/onnx/clip-preprocess';
 import type { PreprocessConfig } from '../../src/adapters/onnx/model-config';
@@ -211,6 +213,48 @@ describe('preprocessImage', () => {
   });
 });
 
+describe('one pipeline for plain 8-bit photos', () => {
+  /** The two-pass path every photo used to take: decode to RGB, then resize and crop. */
+  async function twoPass(bytes: Uint8Array): Promise<Float32Array> {
+    return rgbToChw(await resizeAndCrop(await decodeImage(bytes, 1e7), OPENAI), 224, OPENAI);
+  }
+
+  const gradient = () => sharp(testImageRgb(), { raw: { width: 334, height: 240, channels: 3 } });
+  const cases: Array<[string, () => Promise<Buffer>]> = [
+    ['a JPEG reduced from 900x700', () => gradient().resize(900, 700).jpeg().toBuffer()],
+    ['a grey JPEG', () => gradient().resize(500, 400).greyscale().jpeg().toBuffer()],
+    [
+      'an EXIF-rotated JPEG with a Display P3 profile',
+      () =>
+        gradient()
+          .resize(640, 480)
+          .withMetadata({ orientation: 6 })
+          .withIccProfile('p3')
+          .jpeg()
+          .toBuffer(),
+    ],
+    ['a 28x28 PNG enlarged', () => gradient().resize(28, 28).png().toBuffer()],
+  ];
+
+  it.each(cases)('gives exactly the pixels of decode-then-resize for %s', async (_name, make) => {
+    const bytes = await make();
+    expect(isPlainRgb(await sharp(bytes).metadata())).toBe(true);
+    const expected = await twoPass(bytes);
+    const { tensor } = await preprocessImage(bytes, OPENAI, 1e7);
+    let maxDiff = 0;
+    for (let i = 0; i < expected.length; i++)
+      maxDiff = Math.max(maxDiff, Math.abs((tensor[i] as number) - (expected[i] as number)));
+    expect(maxDiff).toBe(0);
+  });
+
+  it('keeps photos with alpha or 16 bits on the two-pass path', async () => {
+    const rgba = await png(new Uint8Array(8 * 8 * 4), 8, 8, 4);
+    const deep = await gradient().png().toColourspace('rgb16').toBuffer();
+    expect(isPlainRgb(await sharp(rgba).metadata())).toBe(false);
+    expect(isPlainRgb(await sharp(deep).metadata())).toBe(false);
+  });
+});
+
 describe('decodeImage errors', () => {
   it('refuses bytes that are not an image, and svg', async () => {
     expect(await codeOf(decodeImage(Buffer.from('definitely not an image'), 1e6))).toBe(
@@ -233,10 +277,10 @@ describe('decodeImage errors', () => {
       format,
     });
     const truncated = whole.subarray(0, Math.floor(whole.length * 0.6));
-    await expect(decodeImage(truncated, 1e6)).rejects.toMatchObject({
-      code: ErrorCode.BAD_USER_INPUT,
-      details: { reason: 'IMAGE_CORRUPT' },
-    });
+    const corrupt = { code: ErrorCode.BAD_USER_INPUT, details: { reason: 'IMAGE_CORRUPT' } };
+    await expect(decodeImage(truncated, 1e6)).rejects.toMatchObject(corrupt);
+    // The one-pipeline path (plain RGB) reports it the same way.
+    await expect(preprocessImage(truncated, OPENAI, 1e6)).rejects.toMatchObject(corrupt);
   });
 
   it('refuses photos over the pixel limit before decoding them', async () => {
@@ -245,5 +289,8 @@ describe('decodeImage errors', () => {
       code: ErrorCode.PAYLOAD_TOO_LARGE,
     });
     await expect(decodeImage(bytes, 334 * 240)).resolves.toMatchObject({ width: 334 });
+    await expect(preprocessImage(bytes, OPENAI, 334 * 240 - 1)).rejects.toMatchObject({
+      code: ErrorCode.PAYLOAD_TOO_LARGE,
+    });
   });
 });

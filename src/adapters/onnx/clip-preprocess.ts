@@ -8,15 +8,20 @@
  *   the stored colour of transparent pixels. Matching the reference beats a prettier guess.
  * - EXIF orientation is applied (PIL and Immich do not): shoppers and catalog teams see the
  *   rotated photo, and CLIP features are orientation-sensitive.
- * - Decoding to 8-bit RGB is a separate pass before resizing, so the resize never sees an alpha
- *   channel (sharp premultiplies alpha while resampling) or 16 bits, just like PIL.
+ * - Photos with alpha, 16 bits or an unusual colour space (CMYK, ...) are decoded to 8-bit RGB
+ *   in a separate pass before resizing, so the resize never sees an alpha channel (sharp
+ *   premultiplies alpha while resampling) or 16 bits, just like PIL. Plain 8-bit RGB or grey
+ *   photos (nearly every JPEG, ICC profile or not: sharp applies it before resizing either way)
+ *   go through one sharp pipeline instead, which gives the very same pixels
+ *   (test/unit/clip-preprocess.test.ts compares both) without a second pipeline. JPEG
+ *   shrink-on-load stays off: it would decode at 1/2, 1/4 or 1/8 scale and drift from PIL.
  * - Output sizes and crop offsets follow torchvision (long side truncated, crop offset rounded
  *   half to even), which is what OpenCLIP runs.
  * - sharp's 'cubic' kernel is Catmull-Rom (a = -0.5), PIL's BICUBIC. For reductions over about
  *   4x libvips box-shrinks first, so results drift slightly from PIL on big photos.
  */
 import sharp from 'sharp';
-import type { KernelEnum, SharpOptions } from 'sharp';
+import type { KernelEnum, Metadata, SharpOptions } from 'sharp';
 import { BadUserInputError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../../errors';
 import type { Interpolation, PreprocessConfig } from './model-config';
 
@@ -108,6 +113,56 @@ function translateDecodeError(error: unknown, maxInputPixels: number): Error {
   );
 }
 
+function sharpOptions(maxInputPixels: number): SharpOptions {
+  return { failOn: 'truncated', limitInputPixels: maxInputPixels, autoOrient: true };
+}
+
+/** Runs a sharp step on untrusted bytes, turning its failures into our typed errors. */
+async function guarded<T>(maxInputPixels: number, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    if (error instanceof UnsupportedMediaTypeError) throw error;
+    throw translateDecodeError(error, maxInputPixels);
+  }
+}
+
+/** Reads the header only; refuses empty input and formats outside SUPPORTED_FORMATS. */
+async function inspect(bytes: Uint8Array, maxInputPixels: number): Promise<Metadata> {
+  if (bytes.length === 0) throw new UnsupportedMediaTypeError('empty upload', {});
+  return guarded(maxInputPixels, async () => {
+    const meta = await sharp(bytes, sharpOptions(maxInputPixels)).metadata();
+    if (!SUPPORTED_FORMATS.has(meta.format)) {
+      throw new UnsupportedMediaTypeError(`image format ${String(meta.format)} is not supported`, {
+        format: meta.format,
+      });
+    }
+    return meta;
+  });
+}
+
+function checkRgb(channels: number): void {
+  if (channels !== 3) {
+    throw new UnsupportedMediaTypeError(`image has ${channels} channels after RGB conversion`, {});
+  }
+}
+
+async function decodeRgb(
+  bytes: Uint8Array,
+  meta: Metadata,
+  maxInputPixels: number,
+): Promise<DecodedImage> {
+  return guarded(maxInputPixels, async () => {
+    const { data, info } = await sharp(bytes, sharpOptions(maxInputPixels))
+      .removeAlpha()
+      .toColourspace('srgb')
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    checkRgb(info.channels);
+    return { rgb: data, width: info.width, height: info.height, format: meta.format };
+  });
+}
+
 /**
  * Decodes untrusted bytes to 8-bit RGB. Throws UnsupportedMediaTypeError (not an image, or a
  * refused format), PayloadTooLargeError (over `maxInputPixels`) or BadUserInputError with
@@ -117,35 +172,42 @@ export async function decodeImage(
   bytes: Uint8Array,
   maxInputPixels: number,
 ): Promise<DecodedImage> {
-  if (bytes.length === 0) throw new UnsupportedMediaTypeError('empty upload', {});
-  const options: SharpOptions = {
-    failOn: 'truncated',
-    limitInputPixels: maxInputPixels,
-    autoOrient: true,
-  };
-  try {
-    const { format } = await sharp(bytes, options).metadata();
-    if (format === undefined || !SUPPORTED_FORMATS.has(format)) {
-      throw new UnsupportedMediaTypeError(`image format ${String(format)} is not supported`, {
-        format,
-      });
-    }
-    const { data, info } = await sharp(bytes, options)
-      .removeAlpha()
+  return decodeRgb(bytes, await inspect(bytes, maxInputPixels), maxInputPixels);
+}
+
+/**
+ * Whether resizing before the RGB conversion gives the same pixels as after it: 8-bit, no
+ * alpha, already sRGB or grey (grey becomes RGB by copying the channel).
+ */
+export function isPlainRgb(meta: Metadata): boolean {
+  const plainSpace =
+    (meta.space === 'srgb' && meta.channels === 3) || (meta.space === 'b-w' && meta.channels === 1);
+  return plainSpace && meta.depth === 'uchar' && !meta.hasAlpha;
+}
+
+/** Decode, orient, resize, crop and convert to 8-bit RGB in one sharp pipeline. */
+async function resizeInOnePass(
+  bytes: Uint8Array,
+  meta: Metadata,
+  cfg: PreprocessConfig,
+  maxInputPixels: number,
+): Promise<Buffer> {
+  const { width, height } = meta.autoOrient;
+  const plan = planResize(width, height, cfg.size, cfg.resizeMode);
+  return guarded(maxInputPixels, async () => {
+    const { data, info } = await sharp(bytes, sharpOptions(maxInputPixels))
+      .resize(plan.resizeWidth, plan.resizeHeight, {
+        fit: 'fill',
+        kernel: KERNELS[cfg.interpolation],
+        fastShrinkOnLoad: false,
+      })
+      .extract({ left: plan.left, top: plan.top, width: cfg.size, height: cfg.size })
       .toColourspace('srgb')
       .raw({ depth: 'uchar' })
       .toBuffer({ resolveWithObject: true });
-    if (info.channels !== 3) {
-      throw new UnsupportedMediaTypeError(
-        `image has ${info.channels} channels after RGB conversion`,
-        {},
-      );
-    }
-    return { rgb: data, width: info.width, height: info.height, format };
-  } catch (error) {
-    if (error instanceof UnsupportedMediaTypeError) throw error;
-    throw translateDecodeError(error, maxInputPixels);
-  }
+    checkRgb(info.channels);
+    return data;
+  });
 }
 
 /** Resizes and crops decoded RGB to size x size, still 8-bit packed RGB. */
@@ -162,9 +224,14 @@ export async function resizeAndCrop(image: DecodedImage, cfg: PreprocessConfig):
     .toBuffer();
 }
 
+/** (v / 255 - mean) / std for every 8-bit value v of one channel, as float32. */
+function channelTable(mean: number, std: number): Float32Array {
+  return Float32Array.from({ length: 256 }, (_, v) => (v / 255 - mean) / std);
+}
+
 /**
  * Packed RGB uint8 -> normalised CHW float32, written into `out` at `offset` (so a batch is
- * filled in place without copies).
+ * filled in place without copies). A 256-entry table per channel replaces the arithmetic.
  */
 export function rgbToChw(
   rgb: Uint8Array,
@@ -177,22 +244,24 @@ export function rgbToChw(
   if (rgb.length !== plane * 3)
     throw new TypeError(`rgbToChw: expected ${plane * 3} bytes, got ${rgb.length}`);
   for (let c = 0; c < 3; c++) {
-    const mean = cfg.mean[c] as number;
-    const std = cfg.std[c] as number;
+    const table = channelTable(cfg.mean[c] as number, cfg.std[c] as number);
     const base = offset + c * plane;
-    for (let i = 0; i < plane; i++) out[base + i] = ((rgb[i * 3 + c] as number) / 255 - mean) / std;
+    for (let i = 0; i < plane; i++) out[base + i] = table[rgb[i * 3 + c] as number] as number;
   }
   return out;
 }
 
-/** The whole pipeline for one photo. */
+/** The whole pipeline for one photo: one sharp pipeline when that is exact, else two. */
 export async function preprocessImage(
   bytes: Uint8Array,
   cfg: PreprocessConfig,
   maxInputPixels: number,
 ): Promise<PreprocessedImage> {
-  const decoded = await decodeImage(bytes, maxInputPixels);
-  const pixels = await resizeAndCrop(decoded, cfg);
+  const meta = await inspect(bytes, maxInputPixels);
+  const { width, height } = meta.autoOrient;
+  const pixels = isPlainRgb(meta)
+    ? await resizeInOnePass(bytes, meta, cfg, maxInputPixels)
+    : await resizeAndCrop(await decodeRgb(bytes, meta, maxInputPixels), cfg);
   const tensor = rgbToChw(pixels, cfg.size, cfg);
-  return { tensor, width: decoded.width, height: decoded.height, format: decoded.format };
+  return { tensor, width, height, format: meta.format };
 }
