@@ -9,7 +9,7 @@
  * shared runs anyway, and an input shared with another caller's call must not inherit that
  * call's bad photo. A size of 0 disables that cache (calls pass straight through).
  */
-import { webcrypto } from 'node:crypto';
+import { contentSha256 } from '../domain/content-hash';
 import type { Embedder, ImageEmbedding } from '../ports/embedder.port';
 import type { InferenceObserver } from './inference-observer';
 import { noopInferenceObserver } from './inference-observer';
@@ -27,12 +27,6 @@ export interface CachingOptions {
 /** What text keys are made of: trimmed, inner whitespace collapsed, lower-cased. */
 export function normaliseText(text: string): string {
   return text.trim().split(/\s+/u).join(' ').toLowerCase();
-}
-
-/** Hex sha256, computed in libuv's thread pool (WebCrypto), not on the event loop. */
-export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = await webcrypto.subtle.digest('SHA-256', bytes);
-  return Buffer.from(digest).toString('hex');
 }
 
 // Callers get their own copies: a caller that scales a vector in place must not corrupt the cache.
@@ -95,7 +89,7 @@ export class CachingEmbedder implements Embedder {
     if (cache === undefined || images.length === 0) return this.inner.embedImages(images);
     const settled = await Promise.allSettled(
       images.map(async (bytes) => {
-        const key = `${this.modelId}\u0000${await sha256Hex(bytes)}`;
+        const key = `${this.modelId}\u0000${await contentSha256(bytes)}`;
         return cache.get(key, async () => {
           const [embedding] = await this.inner.embedImages([bytes]);
           return embedding as ImageEmbedding;

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { contentSha256 } from '../domain/content-hash';
 import type { ImageWithVector, Product, ProductDocument } from '../domain/product';
 import { imageId } from '../domain/product';
 import { BadUserInputError } from '../errors';
@@ -32,9 +32,11 @@ export class CatalogService {
         { fields: [{ field: 'images', problem: 'count' }] },
       );
     }
-    const [embeddings, [existing]] = await Promise.all([
+    const [embeddings, [existing], hashes] = await Promise.all([
       this.embedder.embedImages(images.map((image) => image.bytes)),
       this.index.getMany([fields.id]),
+      // The image cache hashes the same buffers: contentSha256 computes each digest once.
+      Promise.all(images.map((image) => contentSha256(image.bytes))),
     ]);
     const stamp = this.now().toISOString();
     const vectors: ImageWithVector[] = images.map((image, position) => {
@@ -44,7 +46,7 @@ export class CatalogService {
         position,
         url: image.url ?? null,
         filename: image.filename ?? null,
-        contentSha256: createHash('sha256').update(image.bytes).digest('hex'),
+        contentSha256: hashes[position]!,
         width: embedding.width,
         height: embedding.height,
         vector: embedding.vector,

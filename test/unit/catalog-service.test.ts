@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { AppError } from '../../src/errors';
 import { UnsupportedMediaTypeError } from '../../src/errors';
 import { CatalogService } from '../../src/services/catalog.service';
@@ -49,6 +50,9 @@ describe('CatalogService.indexProduct', () => {
       ['sku-1#1', 1, null],
     ]);
     expect(doc.images[0]!.vector).toHaveLength(4);
+    expect(doc.images.map((i) => i.contentSha256)).toEqual(
+      input.images.map((i) => createHash('sha256').update(i.bytes).digest('hex')),
+    );
     expect(product.images[0]).not.toHaveProperty('vector');
     expect(product.createdAt).toBe(new Date(0).toISOString());
   });

@@ -1,5 +1,6 @@
 import { ErrorCode, UnsupportedMediaTypeError } from '../../src/errors';
-import { CachingEmbedder, normaliseText, sha256Hex } from '../../src/inference/caching-embedder';
+import { contentSha256 } from '../../src/domain/content-hash';
+import { CachingEmbedder, normaliseText } from '../../src/inference/caching-embedder';
 import { EmbeddingCache } from '../../src/inference/embedding-cache';
 import type { EmbeddingKind, InferenceObserver } from '../../src/inference/inference-observer';
 import type { Embedder, ImageEmbedding } from '../../src/ports/embedder.port';
@@ -165,10 +166,15 @@ describe('image cache', () => {
     expect(inner.imageCalls).toEqual([[0], [0]]);
   });
 
-  it('hashes with sha256', async () => {
-    expect(await sha256Hex(Buffer.from('abc'))).toBe(
+  it('hashes with sha256, once per buffer', async () => {
+    const abc = Buffer.from('abc');
+    expect(await contentSha256(abc)).toBe(
       'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
     );
+    // The catalog service asks for the same buffer's hash: it gets the same digest promise.
+    expect(contentSha256(abc)).toBe(contentSha256(abc));
+    expect(contentSha256(Buffer.from('abc'))).not.toBe(contentSha256(abc));
+    expect(await contentSha256(Buffer.from('abd'))).not.toBe(await contentSha256(abc));
   });
 });
 
