@@ -7,26 +7,20 @@
  * The model folder defaults to .cache/bench-model/clip-vit-b-32-random and is generated there
  * (bench/clip-model, random weights) when missing. ORT_INTRA_OP_THREADS / ORT_INTER_OP_THREADS
  * apply to all three paths. Prints Markdown tables; writes bench/results/inference-<date>.json.
+ * Each path runs in its own process (inference/path-host.ts); this one only orchestrates.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
-import { ClipTokenizer } from '../src/adapters/onnx/clip-tokenizer';
-import { loadModelConfig, MODEL_FILES } from '../src/adapters/onnx/model-config';
 import { loadConfig } from '../src/config';
-import type { Embedder } from '../src/ports/embedder.port';
 import { BENCH_MODEL_VERSION, ensureBenchModel, TRANSFORMERS_JS_DIR } from './clip-model';
-import { createBenchEmbedder } from './inference/app-embedder';
-import type { Cell, RoundsPlan } from './inference/cells';
-import { embedderCells, runInterleaved } from './inference/cells';
-import type { BenchCorpus } from './inference/photos';
+import type { CellRef, RoundsPlan } from './inference/cells';
+import { runInterleaved } from './inference/cells';
+import type { HostInit } from './inference/path-host';
+import { PathProcess } from './inference/path-process';
 import { loadCorpus } from './inference/photos';
-import type { Threads } from './inference/raw-ort';
-import { openSession, preprocessRows, rawImageCall, rawTextCall } from './inference/raw-ort';
-import type { ScenarioResult } from './inference/report';
+import type { PathName, ScenarioResult } from './inference/report';
 import { machineInfo, ratiosTable, resultsTable, targetRatios } from './inference/report';
-import type { TransformersJsClip } from './inference/transformers-js-clip';
-import { loadTransformersJs } from './inference/transformers-js-clip';
 
 interface Profile {
   readonly batches: readonly number[];
@@ -55,55 +49,6 @@ function printProgress(r: ScenarioResult): void {
   process.stdout.write(`${r.itemsPerSec.toFixed(2)} items/s\n`);
 }
 
-/**
- * Our Embedder alone in the process: RSS after loading both towers, and after one run of each
- * tower at the largest batch (ORT's arenas grow to the largest batch seen).
- */
-async function loadOurs(modelDir: string, corpus: BenchCorpus, maxBatch: number) {
-  const embedder = await createBenchEmbedder(modelDir, loadConfig(process.env));
-  const rssAfterLoad = process.memoryUsage().rss;
-  const photos = corpus.photos.map((p) => p.bytes);
-  await embedder.embedImages(
-    Array.from({ length: maxBatch }, (_, i) => photos[i % photos.length] as Uint8Array),
-  );
-  await embedder.embedTexts(
-    Array.from({ length: maxBatch }, (_, i) => corpus.queries[i % corpus.queries.length] as string),
-  );
-  const rssAfterLargestBatch = process.memoryUsage().rss;
-  return { embedder, rss: { afterLoad: rssAfterLoad, afterLargestBatch: rssAfterLargestBatch } };
-}
-
-async function rawCells(modelDir: string, corpus: BenchCorpus, p: Profile, threads: Threads) {
-  const config = await loadModelConfig(modelDir);
-  const rows = await preprocessRows(
-    corpus.photos.map((ph) => ph.bytes),
-    config,
-  );
-  const tokenizer = await ClipTokenizer.fromFile(
-    path.join(modelDir, MODEL_FILES.tokenizer),
-    config,
-  );
-  const visual = await openSession(path.join(modelDir, MODEL_FILES.visualModel), threads);
-  const textual = await openSession(path.join(modelDir, MODEL_FILES.textualModel), threads);
-  const cells: Cell[] = p.batches.flatMap((batch): Cell[] => [
-    {
-      modality: 'image',
-      path: 'raw-ort',
-      batch,
-      clients: 1,
-      call: rawImageCall(visual, rows, batch),
-    },
-    {
-      modality: 'text',
-      path: 'raw-ort',
-      batch,
-      clients: 1,
-      call: rawTextCall(textual, tokenizer, corpus.queries, batch),
-    },
-  ]);
-  return { cells, release: () => Promise.all([visual.release(), textual.release()]) };
-}
-
 function cosine(a: Float32Array, b: Float32Array): number {
   let dot = 0;
   for (let i = 0; i < a.length; i++) dot += (a[i] as number) * (b[i] as number);
@@ -111,45 +56,48 @@ function cosine(a: Float32Array, b: Float32Array): number {
 }
 
 /** Mean cosine between ours and transformers.js on the same inputs: same graphs, so ~1. */
-async function agreement(ours: Embedder, tjs: TransformersJsClip, corpus: BenchCorpus) {
-  const photos = corpus.photos.slice(0, 4).map((ph) => ph.bytes);
-  const queries = corpus.queries.slice(0, 4);
+async function agreement(ours: PathProcess, tjs: PathProcess) {
+  const [a, b] = await Promise.all([ours.vectors(4), tjs.vectors(4)]);
   const mean = (xs: readonly Float32Array[], ys: readonly Float32Array[]) =>
     xs.reduce((s, x, i) => s + cosine(x, ys[i] as Float32Array), 0) / xs.length;
-  const oursImages = (await ours.embedImages(photos)).map((e) => e.vector);
-  return {
-    imageCosine: mean(oursImages, await tjs.embedImages(photos)),
-    textCosine: mean(await ours.embedTexts(queries), await tjs.embedTexts(queries)),
-  };
+  return { imageCosine: mean(a.images, b.images), textCosine: mean(a.texts, b.texts) };
 }
 
-async function runAll(modelDir: string, corpus: BenchCorpus, p: Profile, threads: Threads) {
-  const maxBatch = Math.max(...p.batches);
-  const ours = await loadOurs(modelDir, corpus, maxBatch);
-  const raw = await rawCells(modelDir, corpus, p, threads);
-  const contextLength = (await loadModelConfig(modelDir)).contextLength;
-  const tjsDir = path.join(modelDir, TRANSFORMERS_JS_DIR);
+/**
+ * Starts each path in its own process (one after another, so loads do not overlap), then runs
+ * the comparable cells interleaved: only one process works at a time.
+ */
+async function runAll(modelDir: string, p: Profile) {
   // A real model folder has no transformers.js copy: then that path is left out.
-  const tjs = existsSync(tjsDir)
-    ? await loadTransformersJs({ dir: tjsDir, ...threads, contextLength })
-    : undefined;
+  const paths: PathName[] = ['raw-ort', 'ours'];
+  if (existsSync(path.join(modelDir, TRANSFORMERS_JS_DIR))) paths.push('transformers.js');
+  const processes = new Map<PathName, PathProcess>();
   try {
-    const concurrent = p.clients.filter((c) => c > 1).map((clients) => ({ batch: 1, clients }));
-    const cells = [
-      ...raw.cells,
-      ...embedderCells('ours', ours.embedder, corpus, [
-        ...p.batches.map((batch) => ({ batch, clients: 1 })),
-        ...concurrent,
-      ]),
-      ...(tjs === undefined
-        ? []
-        : embedderCells('transformers.js', tjs, corpus, [{ batch: 1, clients: 1 }, ...concurrent])),
-    ];
-    const results = await runInterleaved(cells, p.plan, printProgress);
-    const agreed = tjs === undefined ? undefined : await agreement(ours.embedder, tjs, corpus);
-    return { results, rss: ours.rss, agreement: agreed };
+    for (const name of paths) {
+      const init: HostInit = {
+        path: name,
+        modelDir,
+        photos: p.photos,
+        batches: p.batches,
+        clients: p.clients,
+      };
+      processes.set(name, await PathProcess.start(init));
+    }
+    const handle = (cell: CellRef) => processes.get(cell.path) as PathProcess;
+    const cells = [...processes.values()].flatMap((proc) => proc.cells);
+    const results = await runInterleaved(
+      cells,
+      p.plan,
+      (cell, plan) => handle(cell).measure(cell, plan),
+      printProgress,
+    );
+    const ours = processes.get('ours') as PathProcess;
+    const tjs = processes.get('transformers.js');
+    const agreed = tjs === undefined ? undefined : await agreement(ours, tjs);
+    const rss = Object.fromEntries([...processes].map(([name, proc]) => [name, proc.rss]));
+    return { results, rss, ours: ours.rss, agreement: agreed };
   } finally {
-    await Promise.all([ours.embedder.close(), raw.release(), tjs?.dispose()]);
+    await Promise.all([...processes.values()].map((proc) => proc.close()));
   }
 }
 
@@ -186,16 +134,16 @@ async function main(argv: string[]): Promise<void> {
   };
   const corpus = await loadCorpus(profile.photos);
   const machineBefore = machineInfo();
-  const run = await runAll(modelDir, corpus, profile, threads);
-  const ratios = targetRatios(run.results, run.rss.afterLargestBatch);
+  const run = await runAll(modelDir, profile);
+  const ratios = targetRatios(run.results, run.ours.afterLargestBatch);
   const mib = (b: number) => (b / 2 ** 20).toFixed(0);
   process.stdout.write(`\n${resultsTable(run.results)}\n\n${ratiosTable(ratios)}\n\n`);
-  process.stdout.write(
-    `RSS, our Embedder alone: ${mib(run.rss.afterLoad)} MiB after loading both towers, `,
-  );
-  process.stdout.write(
-    `${mib(run.rss.afterLargestBatch)} MiB after one batch of ${Math.max(...profile.batches)} per tower\n`,
-  );
+  const largest = Math.max(...profile.batches);
+  for (const [name, rss] of Object.entries(run.rss)) {
+    process.stdout.write(`RSS, ${name} process: ${mib(rss.afterLoad)} MiB after loading both `);
+    process.stdout.write(`towers, ${mib(rss.afterLargestBatch)} MiB after one call of the `);
+    process.stdout.write(`largest batch per tower (${name === 'transformers.js' ? 1 : largest})\n`);
+  }
   if (run.agreement !== undefined) {
     const { imageCosine, textCosine } = run.agreement;
     process.stdout.write(`cosine ours vs transformers.js: image ${imageCosine.toFixed(4)}, `);

@@ -5,16 +5,26 @@
  * load and the ratios stay meaningful even when the absolute figures drift.
  */
 import type { BenchCall, RunPlan, Sample } from './measure';
-import { measure, summarize } from './measure';
+import { summarize } from './measure';
 import type { BenchCorpus } from './photos';
 import type { Modality, PathName, ScenarioResult } from './report';
 
-export interface Cell {
+/** Which figure a cell measures: tower, path, items per call and concurrent clients. */
+export interface CellRef {
   readonly modality: Modality;
   readonly path: PathName;
   readonly batch: number;
   readonly clients: number;
+}
+
+/** A cell with the call that measures it (inside the path's own process). */
+export interface Cell extends CellRef {
   readonly call: BenchCall;
+}
+
+/** Names a cell within its path, across processes. */
+export function cellKey(cell: Omit<CellRef, 'path'>): string {
+  return `${cell.modality}/${cell.batch}/${cell.clients}`;
 }
 
 export interface Shape {
@@ -66,23 +76,29 @@ export interface RoundsPlan extends RunPlan {
 
 type Progress = (result: ScenarioResult) => void;
 
+/** Measures one timed window of a cell, wherever its path runs. */
+export type MeasureCell = (cell: CellRef, plan: RunPlan) => Promise<Sample>;
+
 /** Runs every group of comparable cells in rotating order; warm-up only in the first round. */
-export async function runInterleaved(cells: readonly Cell[], plan: RoundsPlan, progress: Progress) {
-  const groups = new Map<string, Cell[]>();
+export async function runInterleaved(
+  cells: readonly CellRef[],
+  plan: RoundsPlan,
+  measureCell: MeasureCell,
+  progress: Progress,
+) {
+  const groups = new Map<string, CellRef[]>();
   for (const cell of cells) {
-    const key = `${cell.modality}/${cell.batch}/${cell.clients}`;
+    const key = cellKey(cell);
     groups.set(key, [...(groups.get(key) ?? []), cell]);
   }
   const results: ScenarioResult[] = [];
   for (const group of groups.values()) {
-    const samples = new Map<Cell, Sample[]>(group.map((c) => [c, []]));
+    const samples = new Map<CellRef, Sample[]>(group.map((c) => [c, []]));
     for (let round = 0; round < plan.rounds; round++) {
       const warmup = round === 0 ? plan.warmupCallsPerClient : 0;
       for (let i = 0; i < group.length; i++) {
-        const cell = group[(i + round) % group.length] as Cell;
-        samples
-          .get(cell)
-          ?.push(await measure(cell.clients, { ...plan, warmupCallsPerClient: warmup }, cell.call));
+        const cell = group[(i + round) % group.length] as CellRef;
+        samples.get(cell)?.push(await measureCell(cell, { ...plan, warmupCallsPerClient: warmup }));
       }
     }
     for (const cell of group) {
