@@ -1,7 +1,9 @@
 /**
  * The baseline: an onnxruntime-node session fed tensors built before the clock starts, so it
- * measures nothing but session.run. Session options are the ones OnnxEmbedder uses (CPU
- * provider, all graph optimisations), so the gap to our path is our own overhead.
+ * measures nothing but session.run, in the calling thread, with ONNX Runtime's defaults (CPU
+ * provider, all graph optimisations, memory arena and thread spinning on) and the threads the
+ * bench is given. The gap to our path is everything we add: decoding, the worker thread, the
+ * batcher, and our own session choices (arena and spinning off, see onnx-embedder.ts).
  */
 import * as ort from 'onnxruntime-node';
 import { preprocessImage } from '../../src/adapters/onnx/clip-preprocess';
