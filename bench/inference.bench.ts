@@ -18,7 +18,6 @@ import type { CellRef, RoundsPlan } from './inference/cells';
 import { runInterleaved } from './inference/cells';
 import type { HostInit } from './inference/path-host';
 import { PathProcess } from './inference/path-process';
-import { loadCorpus } from './inference/photos';
 import type { PathName, ScenarioResult } from './inference/report';
 import { machineInfo, ratiosTable, resultsTable, targetRatios } from './inference/report';
 
@@ -95,7 +94,7 @@ async function runAll(modelDir: string, p: Profile) {
     const tjs = processes.get('transformers.js');
     const agreed = tjs === undefined ? undefined : await agreement(ours, tjs);
     const rss = Object.fromEntries([...processes].map(([name, proc]) => [name, proc.rss]));
-    return { results, rss, ours: ours.rss, agreement: agreed };
+    return { results, rss, ours: ours.rss, corpus: ours.corpus, agreement: agreed };
   } finally {
     await Promise.all([...processes.values()].map((proc) => proc.close()));
   }
@@ -132,7 +131,6 @@ async function main(argv: string[]): Promise<void> {
     intraOpNumThreads: config.ortIntraOpThreads,
     interOpNumThreads: config.ortInterOpThreads,
   };
-  const corpus = await loadCorpus(profile.photos);
   const machineBefore = machineInfo();
   const run = await runAll(modelDir, profile);
   const ratios = targetRatios(run.results, run.ours.afterLargestBatch);
@@ -159,11 +157,7 @@ async function main(argv: string[]): Promise<void> {
         version: model === 'foreign' ? 'not a bench model' : BENCH_MODEL_VERSION,
       },
       threads,
-      corpus: {
-        photos: corpus.photos.length,
-        medianPixels: corpus.medianPixels,
-        queries: corpus.queries.length,
-      },
+      corpus: run.corpus,
       plan: profile.plan,
       rss: run.rss,
       agreement: run.agreement,

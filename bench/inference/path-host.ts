@@ -43,8 +43,21 @@ export type HostRequest =
   | { readonly id: number; readonly op: 'vectors'; readonly count: number }
   | { readonly id: number; readonly op: 'close' };
 
+/** What the path's process measured on: the same corpus in every process. */
+export interface CorpusSummary {
+  readonly photos: number;
+  /** Median decoded size, to say in the report how heavy decoding was. */
+  readonly medianPixels: number;
+  readonly queries: number;
+}
+
 export type HostMessage =
-  | { readonly op: 'ready'; readonly cells: readonly string[]; readonly rss: HostRss }
+  | {
+      readonly op: 'ready';
+      readonly cells: readonly string[];
+      readonly rss: HostRss;
+      readonly corpus: CorpusSummary;
+    }
   | { readonly op: 'reply'; readonly id: number; readonly value: unknown }
   | { readonly op: 'failed'; readonly id: number; readonly error: string };
 
@@ -73,8 +86,9 @@ async function loadRaw(init: HostInit, corpus: BenchCorpus): Promise<LoadedPath>
     path.join(init.modelDir, MODEL_FILES.tokenizer),
     config,
   );
-  const visual = await openSession(path.join(init.modelDir, MODEL_FILES.visualModel), threads());
-  const textual = await openSession(path.join(init.modelDir, MODEL_FILES.textualModel), threads());
+  const ortThreads = threads();
+  const visual = await openSession(path.join(init.modelDir, MODEL_FILES.visualModel), ortThreads);
+  const textual = await openSession(path.join(init.modelDir, MODEL_FILES.textualModel), ortThreads);
   const cells = init.batches.flatMap((batch): Cell[] => [
     {
       modality: 'image',
@@ -111,7 +125,7 @@ function embedderShapes(init: HostInit, path: PathName) {
 }
 
 async function loadOurs(init: HostInit, corpus: BenchCorpus): Promise<LoadedPath> {
-  const embedder = await createBenchEmbedder(init.modelDir, loadConfig(process.env));
+  const embedder = await createBenchEmbedder(init.modelDir); // reads ORT_* from the env
   return {
     cells: embedderCells('ours', embedder, corpus, embedderShapes(init, 'ours')),
     vectors: vectorsOf(embedder, corpus),
@@ -149,7 +163,12 @@ async function start(init: HostInit): Promise<LoadedPath> {
   const afterLoad = process.memoryUsage().rss;
   await largestBatches(loaded.cells);
   const rss = { afterLoad, afterLargestBatch: process.memoryUsage().rss };
-  send({ op: 'ready', cells: loaded.cells.map(cellKey), rss });
+  const summary = {
+    photos: corpus.photos.length,
+    medianPixels: corpus.medianPixels,
+    queries: corpus.queries.length,
+  };
+  send({ op: 'ready', cells: loaded.cells.map(cellKey), rss, corpus: summary });
   return loaded;
 }
 

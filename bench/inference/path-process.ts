@@ -8,7 +8,7 @@ import { fork } from 'node:child_process';
 import path from 'node:path';
 import type { CellRef } from './cells';
 import { cellKey } from './cells';
-import type { HostInit, HostMessage, HostRss } from './path-host';
+import type { CorpusSummary, HostInit, HostMessage, HostRss } from './path-host';
 import type { RunPlan, Sample } from './measure';
 import type { PathName } from './report';
 
@@ -29,6 +29,7 @@ export class PathProcess {
     /** The cells this path can measure, by cellKey. */
     readonly cells: readonly CellRef[],
     readonly rss: HostRss,
+    readonly corpus: CorpusSummary,
   ) {
     child.on('message', (message: HostMessage) => this.settle(message));
     child.on('exit', (code) => this.failAll(new Error(`${this.path} process exited (${code})`)));
@@ -59,7 +60,7 @@ export class PathProcess {
         clients: Number(clients),
       };
     });
-    return new PathProcess(init.path, child, cells, ready.rss);
+    return new PathProcess(init.path, child, cells, ready.rss, ready.corpus);
   }
 
   measure(cell: CellRef, plan: RunPlan): Promise<Sample> {
