@@ -3,7 +3,7 @@ const js = require('@eslint/js');
 const tseslint = require('typescript-eslint');
 
 module.exports = tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'data/', '.cache/', '.es/', 'src/graphql/graphiql/*.js'] },
+  { ignores: ['node_modules/', 'dist/', 'data/', '.cache/', '.es/', 'src/http/graphiql/*.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,5 +1,5 @@
 /**
- * How long the embedded index's exact, pre-filtered kNN scan takes.
+ * How long the SQLite index's exact, pre-filtered kNN scan takes.
  * Run: npx tsx bench/embedded-knn.bench.ts [images=100000] [dims=512] [imagesPerProduct=4]
  * Prints ms/query for an unfiltered query and for a selective filter, and the longest
  * event-loop stall while the queries ran (the scan runs on a worker thread, so it stays small).
@@ -9,8 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
-import { SqliteProductIndex, CATALOG_FILE } from '../src/adapters/embedded/sqlite-product-index';
-import { ProductWriter } from '../src/adapters/embedded/sqlite-writes';
+import { SqliteProductIndex, CATALOG_FILE } from '../src/adapters/sqlite/sqlite-product-index';
+import { ProductWriter } from '../src/adapters/sqlite/sqlite-writes';
 import type { ProductDocument } from '../src/domain/product';
 import type { ProductFilter } from '../src/domain/search';
 

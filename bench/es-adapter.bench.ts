@@ -11,7 +11,7 @@
 import os from 'node:os';
 import { ElasticsearchProductIndex } from '../src/adapters/elasticsearch/elasticsearch-product-index';
 import type { ProductDocument } from '../src/domain/product';
-import { fuse } from '../src/services/fusion';
+import { fuse } from '../src/services/search/fusion';
 import { exactTopK, makeCatalog, makeQueries, type BenchData } from './es-bench-data';
 import { measurePair, rawHybrid, rawKnn, type Timing } from './es-bench-queries';
 

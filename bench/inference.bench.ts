@@ -12,7 +12,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
-import { loadConfig } from '../src/config';
+import { loadConfig } from '../src/config/load-config';
 import { BENCH_MODEL_VERSION, ensureBenchModel, TRANSFORMERS_JS_DIR } from './clip-model';
 import type { CellRef, RoundsPlan } from './inference/cells';
 import { runInterleaved } from './inference/cells';

@@ -6,11 +6,15 @@
  * MODELS_DIR (default target dir), MODELS_BASE_URL (mirror root).
  */
 import { Command, InvalidArgumentError } from 'commander';
-import { isAppError } from '../src/errors';
-import type { ModelCatalog } from '../src/models/model-catalog';
-import { catalogModelNames, findCatalogModel, loadModelCatalog } from '../src/models/model-catalog';
-import { DEFAULT_STALL_TIMEOUT_MS, fetchModel } from '../src/models/model-fetcher';
-import { createProgressBars, formatBytes } from '../src/models/model-progress';
+import { isAppError } from '../src/errors/app-error';
+import type { ModelCatalog } from '../src/model-store/model-catalog';
+import {
+  catalogModelNames,
+  findCatalogModel,
+  loadModelCatalog,
+} from '../src/model-store/model-catalog';
+import { DEFAULT_STALL_TIMEOUT_MS, fetchModel } from '../src/model-store/model-fetcher';
+import { createProgressBars, formatBytes } from '../src/model-store/model-progress';
 
 interface CliOptions {
   list?: boolean;

@@ -2,15 +2,15 @@
  * `npm start`: read config, make sure the model is on disk (fetching a catalog model when
  * allowed), build the app and serve HTTP until SIGINT/SIGTERM.
  */
-import { createApp } from './app';
-import type { Config } from './config';
-import { ConfigError, loadConfig } from './config';
-import { isAppError } from './errors';
+import { createApp } from './composition/create-app';
+import type { Config } from './config/load-config';
+import { ConfigError, loadConfig } from './config/load-config';
+import { isAppError } from './errors/app-error';
 import { createHttpServer } from './http/http-server';
-import type { Logger } from './logger';
-import { createLogger } from './logger';
-import { createProgressBars } from './models/model-progress';
-import { resolveModelDir } from './models/model-resolver';
+import type { Logger } from './observability/logger';
+import { createLogger } from './observability/logger';
+import { createProgressBars } from './model-store/model-progress';
+import { resolveModelDir } from './model-store/model-resolver';
 
 async function resolveModel(config: Config): Promise<string> {
   const display = createProgressBars(process.stderr);

@@ -1,12 +1,12 @@
 /**
- * Builds the Embedder with the app's own factory (src/app.ts createEmbedder: caches ->
+ * Builds the Embedder with the app's own factory (src/composition/create-app.ts createEmbedder: caches ->
  * micro-batcher -> ONNX adapter on its worker thread), so the benchmark measures the
  * service's image and text path, not a lookalike. Caches are off: the bench repeats photos.
  */
 import pino from 'pino';
-import { createEmbedder } from '../../src/app';
-import type { Config } from '../../src/config';
-import { loadConfig } from '../../src/config';
+import { createEmbedder } from '../../src/composition/create-app';
+import type { Config } from '../../src/config/load-config';
+import { loadConfig } from '../../src/config/load-config';
 import type { Embedder } from '../../src/ports/embedder.port';
 
 export type BenchEmbedderConfig = Pick<

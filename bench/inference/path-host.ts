@@ -10,7 +10,7 @@
 import path from 'node:path';
 import { ClipTokenizer } from '../../src/adapters/onnx/clip-tokenizer';
 import { loadModelConfig, MODEL_FILES } from '../../src/adapters/onnx/model-config';
-import { loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/config/load-config';
 import { TRANSFORMERS_JS_DIR } from '../clip-model';
 import { createBenchEmbedder } from './app-embedder';
 import type { Cell, EmbedFns } from './cells';

@@ -1,4 +1,4 @@
-"""Reference values for test/unit/clip-preprocess.test.ts.
+"""Reference values for test/integration/adapters/onnx/clip-preprocess.test.ts.
 
 OpenCLIP's preprocessing for resize_mode 'shortest' is torchvision
 Resize(224, BICUBIC) -> CenterCrop(224) -> ToTensor -> Normalize(mean, std). On a PIL image,

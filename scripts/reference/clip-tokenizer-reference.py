@@ -1,4 +1,4 @@
-"""Reference token ids for test/unit/clip-tokenizer.test.ts.
+"""Reference token ids for test/integration/adapters/onnx/clip-tokenizer.test.ts.
 
 Does what Immich's OpenClipTextualEncoder does (immich_ml/models/clip/textual.py): clean_text
 (collapse whitespace), HF `tokenizers` with padding to the context length using

@@ -1,12 +1,12 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { Logger } from 'pino';
-import { graphqlMetricsPlugin } from '../observability/graphql-metrics.plugin';
+import { graphqlMetricsPlugin } from './plugins/metrics.plugin';
 import type { GraphqlObserver } from '../observability/metrics';
 import type { GraphqlContext } from './context';
 import { createFormatError } from './format-error';
-import { loggingPlugin } from './logging-plugin';
-import { resolvers } from './resolvers';
+import { loggingPlugin } from './plugins/logging.plugin';
+import { resolvers } from './resolvers/resolvers';
 import { loadTypeDefs } from './schema';
 
 export interface ApolloOptions {

@@ -1,14 +1,14 @@
 import type { Logger } from 'pino';
 import type DataLoader from 'dataloader';
 import type { Product } from '../domain/product';
-import type { CatalogService } from '../services/catalog.service';
-import type { SearchService } from '../services/search.service';
-import { createProductLoader } from './product-loader';
+import type { IndexingService } from '../services/indexing/indexing.service';
+import type { SearchService } from '../services/search/search.service';
+import { createProductLoader } from './loaders/product-loader';
 
 /** The services the GraphQL layer calls; the composition root's App satisfies it. */
 export interface GraphqlServices {
   readonly search: Pick<SearchService, 'search'>;
-  readonly catalog: Pick<CatalogService, 'indexProduct' | 'deleteProduct' | 'getProducts'>;
+  readonly indexing: Pick<IndexingService, 'indexProduct' | 'deleteProduct' | 'getProducts'>;
 }
 
 /** Limits the transport enforces before anything reaches a service. */
@@ -31,5 +31,5 @@ export function createGraphqlContext(args: {
   readonly services: GraphqlServices;
   readonly limits: GraphqlLimits;
 }): GraphqlContext {
-  return { ...args, productLoader: createProductLoader(args.services.catalog) };
+  return { ...args, productLoader: createProductLoader(args.services.indexing) };
 }

@@ -1,7 +1,7 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
-import { ErrorCode, isAppError } from '../errors';
+import { ErrorCode, isAppError } from '../errors/app-error';
 
 /** Codes Apollo itself assigns before or around execution; their messages are safe to show. */
 const APOLLO_CODES: ReadonlySet<string> = new Set([

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { BadUserInputError, PayloadTooLargeError } from '../errors';
+import { BadUserInputError, PayloadTooLargeError } from '../errors/app-error';
 
 /** The parts of graphql-upload-ts's FileUpload we use (kept structural so tests can fake it). */
 export interface UploadedFile {

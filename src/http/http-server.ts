@@ -4,14 +4,19 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { graphqlUploadExpress } from 'graphql-upload-ts';
 import type { Logger } from 'pino';
-import type { Config } from '../config';
+import type { Config } from '../config/load-config';
 import type { Metrics } from '../observability/metrics';
 import { createApolloServer } from '../graphql/apollo-server';
 import type { GraphqlServices } from '../graphql/context';
 import { createGraphqlContext } from '../graphql/context';
-import { jsonErrorHandler, notFoundHandler } from './error-handler';
-import { GRAPHIQL_ASSETS_PATH, graphiqlAssets, graphiqlPage, wantsHtml } from './graphiql.route';
-import { requestContext, requestLocals } from './request-context';
+import { jsonErrorHandler, notFoundHandler } from './middleware/error-handler';
+import {
+  GRAPHIQL_ASSETS_PATH,
+  graphiqlAssets,
+  graphiqlPage,
+  wantsHtml,
+} from './graphiql/graphiql.route';
+import { requestContext, requestLocals } from './middleware/request-context';
 
 /** What the HTTP layer needs from the composition root's App. */
 export interface HttpApp extends GraphqlServices {

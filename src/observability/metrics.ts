@@ -6,7 +6,7 @@
  *   res.type(metrics.contentType).send(await metrics.render());   // GET /metrics
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { EmbeddingKind, InferenceObserver } from '../inference/inference-observer';
+import type { EmbeddingKind, InferenceObserver } from '../embedding/inference-observer';
 
 const PREFIX = 'product_search_';
 const SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -44,7 +44,7 @@ export interface Metrics {
 export interface MetricsOptions {
   /** Process metrics (CPU, memory, event-loop lag, GC); on by default. */
   readonly defaultMetrics?: boolean;
-  /** Constant labels on every metric, e.g. { backend: 'embedded', model: '...' }. */
+  /** Constant labels on every metric, e.g. { backend: 'sqlite', model: '...' }. */
   readonly labels?: Readonly<Record<string, string>>;
 }
 

@@ -38,7 +38,7 @@ export interface KeywordQuery {
  * - Outages throw IndexUnavailableError; nothing vendor-specific escapes.
  */
 export interface ProductIndex {
-  /** 'embedded' or 'elasticsearch', for logs and /readyz. */
+  /** 'sqlite' or 'elasticsearch', for logs and /readyz. */
   readonly kind: string;
   open(): Promise<void>;
   upsert(doc: ProductDocument): Promise<void>;

@@ -6,7 +6,7 @@
  */
 import type { ProductDocument } from '../../src/domain/product';
 import type { ProductFilter, VectorHit } from '../../src/domain/search';
-import { isAppError, type ErrorCode } from '../../src/errors';
+import { isAppError, type ErrorCode } from '../../src/errors/app-error';
 import type { ProductIndex, ProductIndexBinding } from '../../src/ports/product-index.port';
 import {
   axisVector,

@@ -1,7 +1,7 @@
 /**
  * @jest-environment ./test/helpers/shared-typed-arrays.environment.ts
  */
-/** The embedded backend keeps acknowledged writes across a restart on the same DATA_DIR. */
+/** The SQLite backend keeps acknowledged writes across a restart on the same DATA_DIR. */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';

@@ -4,7 +4,7 @@
  */
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/config/load-config';
 import type { HttpApp, HttpServer } from '../../src/http/http-server';
 import { createHttpServer } from '../../src/http/http-server';
 import { createMetrics } from '../../src/observability/metrics';
@@ -23,7 +23,7 @@ const app: HttpApp = {
   search: {
     search: () => Promise.reject(new Error('secret backend detail')),
   },
-  catalog: {
+  indexing: {
     getProducts: (ids) => Promise.resolve(ids.map(() => null)),
     indexProduct: () => Promise.reject(new Error('not used')),
     deleteProduct: () => Promise.resolve(false),

@@ -4,11 +4,11 @@
 /** Micro-batching and caching over the real toy model: merged runs, per-caller results. */
 import type { OnnxEmbedder } from '../../src/adapters/onnx/onnx-embedder';
 import { dot } from '../../src/domain/vector';
-import { ErrorCode } from '../../src/errors';
-import { BatchingEmbedder } from '../../src/inference/batching-embedder';
-import { CachingEmbedder } from '../../src/inference/caching-embedder';
-import type { EmbeddingKind, InferenceObserver } from '../../src/inference/inference-observer';
-import type { ScheduleFn } from '../../src/inference/micro-batcher';
+import { ErrorCode } from '../../src/errors/app-error';
+import { BatchingEmbedder } from '../../src/embedding/batching-embedder';
+import { CachingEmbedder } from '../../src/embedding/caching-embedder';
+import type { EmbeddingKind, InferenceObserver } from '../../src/embedding/inference-observer';
+import type { ScheduleFn } from '../../src/embedding/micro-batcher';
 import { colourPhoto, loadToyEmbedder } from '../helpers/toy-model';
 
 /** Timers that never fire: batches go only when full, so the test does not depend on timing. */

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import sharp from 'sharp';
 import type { OnnxEmbedder } from '../../src/adapters/onnx/onnx-embedder';
-import { BatchingEmbedder } from '../../src/inference/batching-embedder';
+import { BatchingEmbedder } from '../../src/embedding/batching-embedder';
 import { colourPhoto, loadToyEmbedder } from '../helpers/toy-model';
 
 const PHOTOS = 32;

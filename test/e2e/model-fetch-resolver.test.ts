@@ -3,11 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BadUserInputError, ErrorCode, ModelUnavailableError } from '../../src/errors';
-import type { ModelCatalog } from '../../src/models/model-catalog';
-import { parseModelCatalog } from '../../src/models/model-catalog';
-import type { FetchModelOptions, FetchModelResult } from '../../src/models/model-fetcher';
-import { resolveModelDir } from '../../src/models/model-resolver';
+import { BadUserInputError, ErrorCode, ModelUnavailableError } from '../../src/errors/app-error';
+import type { ModelCatalog } from '../../src/model-store/model-catalog';
+import { parseModelCatalog } from '../../src/model-store/model-catalog';
+import type { FetchModelOptions, FetchModelResult } from '../../src/model-store/model-fetcher';
+import { resolveModelDir } from '../../src/model-store/model-resolver';
 
 const catalog: ModelCatalog = parseModelCatalog({
   defaultModel: 'alpha',

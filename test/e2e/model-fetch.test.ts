@@ -5,12 +5,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { ErrorCode, ModelUnavailableError } from '../../src/errors';
-import type { CatalogModel } from '../../src/models/model-catalog';
-import { parseModelCatalog } from '../../src/models/model-catalog';
-import type { FetchProgressEvent } from '../../src/models/model-fetcher';
-import { fetchModel } from '../../src/models/model-fetcher';
-import { gitBlobSha1 } from '../../src/models/model-hash';
+import { ErrorCode, ModelUnavailableError } from '../../src/errors/app-error';
+import type { CatalogModel } from '../../src/model-store/model-catalog';
+import { parseModelCatalog } from '../../src/model-store/model-catalog';
+import type { FetchProgressEvent } from '../../src/model-store/model-fetcher';
+import { fetchModel } from '../../src/model-store/model-fetcher';
+import { gitBlobSha1 } from '../../src/model-store/model-hash';
 
 /** A route answers with bytes, a redirect, a status, or headers and then silence. */
 type Route =

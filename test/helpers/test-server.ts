@@ -1,6 +1,6 @@
 /**
  * A real service on a real port for e2e and browser tests: the composition root (createApp) with
- * the toy model and the embedded backend in a temp data dir, behind the real HTTP server.
+ * the toy model and the SQLite backend in a temp data dir, behind the real HTTP server.
  *
  *   const server = await startTestServer();
  *   const { body } = await server.graphql('{ product(id: "p1") { title } }');
@@ -9,11 +9,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createApp } from '../../src/app';
-import { loadConfig } from '../../src/config';
-import type { Config } from '../../src/config';
+import { createApp } from '../../src/composition/create-app';
+import { loadConfig } from '../../src/config/load-config';
+import type { Config } from '../../src/config/load-config';
 import { createHttpServer } from '../../src/http/http-server';
-import { createLogger } from '../../src/logger';
+import { createLogger } from '../../src/observability/logger';
 import type { FilePart } from './multipart';
 import { graphqlMultipart } from './multipart';
 import { toyModelDir } from './toy-model';

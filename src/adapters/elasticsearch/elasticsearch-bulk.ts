@@ -1,7 +1,7 @@
 import type { Client } from '@elastic/elasticsearch';
 import type { ProductDocument } from '../../domain/product';
-import type { AppError } from '../../errors';
-import { DimensionMismatchError } from '../../errors';
+import type { AppError } from '../../errors/app-error';
+import { DimensionMismatchError } from '../../errors/app-error';
 import { toSource } from './elasticsearch-documents';
 import { errorForStatus, translateEsError, type EsErrorCause } from './elasticsearch-errors';
 

@@ -5,7 +5,7 @@ import {
   IndexUnavailableError,
   NotFoundError,
   OverloadedError,
-} from '../../errors';
+} from '../../errors/app-error';
 
 /** The `error.type` / `error.reason` Elasticsearch puts in a failed response or bulk item. */
 export interface EsErrorCause {

@@ -1,5 +1,5 @@
 import { errors as esErrors, type Client } from '@elastic/elasticsearch';
-import { DimensionMismatchError } from '../../errors';
+import { DimensionMismatchError } from '../../errors/app-error';
 import type { ProductIndexBinding } from '../../ports/product-index.port';
 import {
   buildIndexBody,

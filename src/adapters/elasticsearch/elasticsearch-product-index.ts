@@ -3,7 +3,7 @@ import { Client, type estypes } from '@elastic/elasticsearch';
 import pino from 'pino';
 import type { Product, ProductDocument } from '../../domain/product';
 import type { KeywordHit, VectorHit } from '../../domain/search';
-import { DimensionMismatchError, IndexUnavailableError } from '../../errors';
+import { DimensionMismatchError, IndexUnavailableError } from '../../errors/app-error';
 import type {
   KeywordQuery,
   ProductIndex,

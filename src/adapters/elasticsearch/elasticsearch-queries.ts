@@ -37,7 +37,7 @@ export const RESCORE_OVERSAMPLE = 3;
  */
 export const SIMILARITY_SLACK = 0.01;
 
-/** Column weights of the keyword query, the same as the embedded backend's bm25() weights. */
+/** Column weights of the keyword query, the same as the SQLite backend's bm25() weights. */
 export const KEYWORD_FIELDS = ['title^2', 'description'] as const;
 
 export type EsQuery = Record<string, unknown>;

@@ -13,7 +13,7 @@
  *   premultiplies alpha while resampling) or 16 bits, just like PIL. Plain 8-bit RGB or grey
  *   photos (nearly every JPEG, ICC profile or not: sharp applies it before resizing either way)
  *   go through one sharp pipeline instead, which gives the very same pixels
- *   (test/unit/clip-preprocess.test.ts compares both) without a second pipeline. JPEG
+ *   (test/integration/adapters/onnx/clip-preprocess.test.ts compares both) without a second pipeline. JPEG
  *   shrink-on-load stays off: it would decode at 1/2, 1/4 or 1/8 scale and drift from PIL.
  * - Output sizes and crop offsets follow torchvision (long side truncated, crop offset rounded
  *   half to even), which is what OpenCLIP runs.
@@ -22,7 +22,11 @@
  */
 import sharp from 'sharp';
 import type { KernelEnum, Metadata, SharpOptions } from 'sharp';
-import { BadUserInputError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../../errors';
+import {
+  BadUserInputError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+} from '../../errors/app-error';
 import type { Interpolation, PreprocessConfig } from './model-config';
 
 /** Formats a product photo may come in; others (svg, pdf, raw pixels, ...) are refused. */

@@ -11,7 +11,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { Tokenizer } from '@huggingface/tokenizers';
-import { ModelUnavailableError } from '../../errors';
+import { ModelUnavailableError } from '../../errors/app-error';
 
 export interface ClipTokenizerOptions {
   /** Sequence length the text tower expects (config.json text_cfg.context_length, 77 for CLIP). */

@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { ModelUnavailableError } from '../../errors';
+import { ModelUnavailableError } from '../../errors/app-error';
 
 export const MODEL_FILES = {
   config: 'config.json',

@@ -3,7 +3,7 @@
  * model the tests generate in the same layout). One ORT session per tower, shared by all
  * calls.
  *
- * Work comes in two stages so a micro-batcher (src/inference/batching-embedder.ts) can batch
+ * Work comes in two stages so a micro-batcher (src/embedding/batching-embedder.ts) can batch
  * only the model: `prepareImage` / `prepareText` turn one input into a model row (or that
  * input's own typed error), `inferImages` / `inferTexts` run prepared rows as one batch.
  * `embedImages` / `embedTexts` chain both for callers that do not batch.
@@ -15,12 +15,12 @@ import os from 'node:os';
 import path from 'node:path';
 import type * as ort from 'onnxruntime-node';
 import type { Logger } from 'pino';
-import { EmbeddingFailedError, isAppError, ModelUnavailableError } from '../../errors';
+import { EmbeddingFailedError, isAppError, ModelUnavailableError } from '../../errors/app-error';
 import type { Embedder, ImageEmbedding } from '../../ports/embedder.port';
 import type { PreprocessedImage } from './clip-preprocess';
 import { preprocessImage } from './clip-preprocess';
 import { ClipTokenizer } from './clip-tokenizer';
-import { ConcurrencyLimiter } from './concurrency-limiter';
+import { ConcurrencyLimiter } from '../../lib/concurrency-limiter';
 import type { ModelConfig } from './model-config';
 import { loadModelConfig, MODEL_FILES } from './model-config';
 import { OnnxTower } from './onnx-tower';

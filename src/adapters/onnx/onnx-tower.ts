@@ -5,7 +5,7 @@
  * other exports (int64 ids) load through the same code.
  */
 import type * as ort from 'onnxruntime-node';
-import { EmbeddingFailedError, ModelUnavailableError } from '../../errors';
+import { EmbeddingFailedError, ModelUnavailableError } from '../../errors/app-error';
 import { l2Normalize } from '../../domain/vector';
 import type { InputTensor, OrtWorker, WorkerSession } from './ort-worker';
 

@@ -1,0 +1,202 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import pino from 'pino';
+import * as sqliteVec from 'sqlite-vec';
+import type { Product, ProductDocument } from '../../domain/product';
+import type { KeywordHit, VectorHit } from '../../domain/search';
+import { DimensionMismatchError, IndexUnavailableError } from '../../errors/app-error';
+import type {
+  KeywordQuery,
+  ProductIndex,
+  ProductIndexBinding,
+  VectorQuery,
+} from '../../ports/product-index.port';
+import { rowToProduct, SELECT_PRODUCTS_SQL, type ProductRow } from './sqlite-row-mapper';
+import { translateSqliteError } from './sqlite-errors';
+import { SqliteReadClient } from './sqlite-read-client';
+import { checkBinding, configureConnection, migrate } from './sqlite-schema';
+import { ProductWriter } from './sqlite-writes';
+
+export interface SqliteProductIndexOptions {
+  /** Directory holding `catalog.sqlite` (and its -wal/-shm files); created when missing. */
+  readonly dataDir: string;
+  readonly binding: ProductIndexBinding;
+  readonly logger?: pino.Logger;
+  /** How long a write waits for another process's lock before INDEX_UNAVAILABLE. */
+  readonly busyTimeoutMs?: number;
+}
+
+export const CATALOG_FILE = 'catalog.sqlite';
+const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+
+/** Everything that exists only while the database is open. */
+interface OpenState {
+  readonly db: Database.Database;
+  readonly writer: ProductWriter;
+  /** Runs the searches on a worker thread with its own read-only connection. */
+  readonly reads: SqliteReadClient;
+  readonly getProducts: Database.Statement;
+  readonly countProducts: Database.Statement;
+}
+
+function checkOptions(options: SqliteProductIndexOptions): void {
+  const { dataDir, binding } = options;
+  if (typeof dataDir !== 'string' || dataDir.length === 0) {
+    throw new TypeError(`dataDir must be a non-empty path, got ${JSON.stringify(dataDir)}`);
+  }
+  if (!Number.isInteger(binding?.dims) || binding.dims <= 0) {
+    throw new TypeError(`binding.dims must be a positive integer, got ${binding?.dims}`);
+  }
+  if (typeof binding.modelId !== 'string' || binding.modelId.length === 0) {
+    throw new TypeError(`binding.modelId must be a non-empty string, got ${binding.modelId}`);
+  }
+}
+
+/**
+ * The embedded ProductIndex: one SQLite file (better-sqlite3 + sqlite-vec + FTS5), zero setup.
+ * Writes, getMany and count run synchronously on the main connection, each one short statement
+ * or transaction; the searches, whose exact kNN scan is long, run on a worker thread
+ * (sqlite-read-worker.ts). WAL + synchronous=FULL make every resolved write durable.
+ */
+export class SqliteProductIndex implements ProductIndex {
+  readonly kind = 'sqlite';
+  readonly file: string;
+  private readonly binding: ProductIndexBinding;
+  private readonly logger: pino.Logger;
+  private readonly busyTimeoutMs: number;
+  private state: OpenState | null = null;
+
+  constructor(options: SqliteProductIndexOptions) {
+    checkOptions(options);
+    this.file = path.join(options.dataDir, CATALOG_FILE);
+    this.binding = { modelId: options.binding.modelId, dims: options.binding.dims };
+    this.logger = options.logger ?? pino({ enabled: false });
+    this.busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+  }
+
+  async open(): Promise<void> {
+    if (this.state !== null) return;
+    let db: Database.Database | undefined;
+    try {
+      fs.mkdirSync(path.dirname(this.file), { recursive: true });
+      db = new Database(this.file, { timeout: this.busyTimeoutMs });
+      configureConnection(db, this.busyTimeoutMs);
+      sqliteVec.load(db);
+      migrate(db);
+      checkBinding(db, this.binding);
+      // After migrate: the worker's read-only connection needs the schema to exist.
+      const reads = await SqliteReadClient.start(this.file, this.busyTimeoutMs);
+      this.state = prepare(db, reads);
+    } catch (error) {
+      db?.close();
+      throw translateSqliteError(error, 'open');
+    }
+    this.logger.info({ file: this.file, ...this.binding }, 'SQLite index open');
+  }
+
+  async upsert(doc: ProductDocument): Promise<void> {
+    for (const image of doc.images) this.checkDims(image.vector, 'image vector');
+    this.use('upsert', ({ db, writer }) => db.transaction(() => writer.write(doc)).immediate());
+  }
+
+  async delete(productId: string): Promise<boolean> {
+    return this.use('delete', ({ db, writer }) =>
+      db.transaction(() => writer.remove(productId)).immediate(),
+    );
+  }
+
+  async getMany(productIds: readonly string[]): Promise<Array<Product | null>> {
+    if (productIds.length === 0) return [];
+    const rows = this.use('getMany', ({ getProducts }) =>
+      getProducts.all(JSON.stringify(productIds)),
+    ) as ProductRow[];
+    const byId = new Map(rows.map((row) => [row.id, rowToProduct(row)]));
+    return productIds.map((id) => byId.get(id) ?? null);
+  }
+
+  async searchVector(query: VectorQuery): Promise<VectorHit[]> {
+    this.checkDims(query.vector, 'query vector');
+    return this.read('searchVector', (reads) => reads.searchVector(query));
+  }
+
+  async searchKeyword(query: KeywordQuery): Promise<KeywordHit[]> {
+    return this.read('searchKeyword', (reads) => reads.searchKeyword(query));
+  }
+
+  async count(): Promise<number> {
+    return this.use('count', ({ countProducts }) => countProducts.get() as number);
+  }
+
+  async ping(): Promise<void> {
+    this.use('ping', ({ db, reads }) => {
+      // A state check, not a round trip: a probe must not queue behind long scans.
+      reads.check();
+      db.prepare('SELECT count(*) FROM meta').get();
+    });
+  }
+
+  async close(): Promise<void> {
+    const state = this.state;
+    this.state = null;
+    if (state === null) return;
+    try {
+      await state.reads.terminate();
+      state.db.close();
+    } catch (error) {
+      throw translateSqliteError(error, 'close');
+    }
+    this.logger.info({ file: this.file }, 'SQLite index closed');
+  }
+
+  /** Runs one synchronous piece of work against the open database, translating failures. */
+  private use<T>(operation: string, work: (state: OpenState) => T): T {
+    const state = this.state;
+    if (state === null) {
+      throw new IndexUnavailableError('The SQLite index is not open', {
+        operation,
+        reason: 'CLOSED',
+      });
+    }
+    try {
+      return work(state);
+    } catch (error) {
+      const translated = translateSqliteError(error, operation);
+      this.logger.warn({ err: error, operation }, 'SQLite index operation failed');
+      throw translated;
+    }
+  }
+
+  /** Sends a search to the read worker; its errors arrive already translated. */
+  private async read<T>(
+    operation: string,
+    work: (reads: SqliteReadClient) => Promise<T>,
+  ): Promise<T> {
+    const reads = this.use(operation, (state) => state.reads);
+    try {
+      return await work(reads);
+    } catch (error) {
+      this.logger.warn({ err: error, operation }, 'SQLite index operation failed');
+      throw error;
+    }
+  }
+
+  private checkDims(vector: Float32Array, what: string): void {
+    if (!(vector instanceof Float32Array) || vector.length !== this.binding.dims) {
+      throw new DimensionMismatchError(`The ${what} does not have the index's dims`, {
+        expectedDims: this.binding.dims,
+        actualDims: vector instanceof Float32Array ? vector.length : null,
+      });
+    }
+  }
+}
+
+function prepare(db: Database.Database, reads: SqliteReadClient): OpenState {
+  return {
+    db,
+    writer: new ProductWriter(db),
+    reads,
+    getProducts: db.prepare(SELECT_PRODUCTS_SQL),
+    countProducts: db.prepare('SELECT count(*) FROM products').pluck(),
+  };
+}

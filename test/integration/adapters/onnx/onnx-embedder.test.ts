@@ -1,0 +1,231 @@
+/**
+ * @jest-environment ./test/helpers/shared-typed-arrays.environment.ts
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { generateToyModel } from '../../../../scripts/toy-model';
+import type { OnnxEmbedder } from '../../../../src/adapters/onnx/onnx-embedder';
+import { dot, isNormalized } from '../../../../src/domain/vector';
+import { ErrorCode } from '../../../../src/errors/app-error';
+import type { ColourPhotoOptions } from '../../../helpers/toy-model';
+import {
+  colourPhoto,
+  loadToyEmbedder,
+  TOY_COLOURS,
+  TOY_EMBED_DIM,
+} from '../../../helpers/toy-model';
+
+const COLOUR_NAMES = TOY_COLOURS.map((c) => c.name);
+
+let embedder: OnnxEmbedder;
+let colourTexts: Float32Array[];
+
+beforeAll(async () => {
+  embedder = await loadToyEmbedder();
+  colourTexts = await embedder.embedTexts(COLOUR_NAMES);
+});
+afterAll(async () => {
+  await embedder.close();
+});
+
+/** Name of the colour word whose text vector is most similar to `vector`. */
+function nearestColour(vector: Float32Array): string {
+  const scores = colourTexts.map((text) => dot(text, vector));
+  return COLOUR_NAMES[scores.indexOf(Math.max(...scores))] as string;
+}
+
+/** Largest element-wise difference (batched kernels may round differently from single runs). */
+function maxDiff(a: Float32Array, b: Float32Array): number {
+  expect(a).toHaveLength(b.length);
+  return a.reduce((max, v, i) => Math.max(max, Math.abs(v - (b[i] as number))), 0);
+}
+
+async function codeOf(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => 'resolved',
+    (error: { code?: string; details?: unknown }) => ({ code: error.code, details: error.details }),
+  );
+}
+
+describe('OnnxEmbedder over the toy colour CLIP', () => {
+  it('names the model after its folder and reports its dims', () => {
+    expect(embedder.modelId).toBe('toy-model');
+    expect(embedder.dims).toBe(TOY_EMBED_DIM);
+  });
+
+  it('puts a noisy photo of every colour nearest its own colour word', async () => {
+    const photos = await Promise.all(
+      COLOUR_NAMES.map((name, i) => colourPhoto(name, { noise: 25, seed: i })),
+    );
+    const embeddings = await embedder.embedImages(photos);
+    expect(embeddings.map((e) => nearestColour(e.vector))).toEqual(COLOUR_NAMES);
+  });
+
+  const mixed: Array<[string, string, ColourPhotoOptions]> = [
+    ['red', 'blue', { format: 'jpeg', noise: 30 }],
+    ['green', 'white', { format: 'webp', noise: 15 }],
+    ['purple', 'yellow', { format: 'png', noise: 40 }],
+    ['black', 'pink', { format: 'jpeg', noise: 10 }],
+  ];
+  it.each(mixed)(
+    'sees mostly %s, then %s, in a photo with a patch (%o)',
+    async (main, patch, options) => {
+      // 300x200 with a 140x140 patch (a third of the pixels) of another colour, off-centre.
+      const photo = await colourPhoto(main, {
+        ...options,
+        width: 300,
+        height: 200,
+        patches: [{ colour: patch, x: 40, y: 30, width: 140, height: 140 }],
+      });
+      const [embedding] = await embedder.embedImages([photo]);
+      expect(nearestColour(embedding!.vector)).toBe(main);
+      // The patch colour is the runner-up: the histogram really sees both.
+      const scores = colourTexts.map((text) => dot(text, embedding!.vector));
+      const ranked = [...COLOUR_NAMES].sort(
+        (a, b) => scores[COLOUR_NAMES.indexOf(b)]! - scores[COLOUR_NAMES.indexOf(a)]!,
+      );
+      expect(ranked[1]).toBe(patch);
+    },
+  );
+
+  it('ranks the red photo first for the query "a photo of a red shirt"', async () => {
+    const names = ['blue', 'red', 'green', 'orange'];
+    const photos = await Promise.all(names.map((name) => colourPhoto(name, { noise: 20 })));
+    const images = await embedder.embedImages(photos);
+    const [query] = await embedder.embedTexts(['A photo of a RED shirt']);
+    const scores = images.map((image) => dot(image.vector, query!));
+    expect(names[scores.indexOf(Math.max(...scores))]).toBe('red');
+  });
+
+  it('returns L2-normalised vectors of dims floats, with the decoded size and format', async () => {
+    const photo = await colourPhoto('cyan', { width: 333, height: 120, format: 'jpeg' });
+    const [image] = await embedder.embedImages([photo]);
+    const texts = await embedder.embedTexts(['cyan', '', 'no colour words here']);
+    expect(image).toMatchObject({ width: 333, height: 120, format: 'jpeg' });
+    for (const vector of [image!.vector, ...texts]) {
+      expect(vector).toBeInstanceOf(Float32Array);
+      expect(vector).toHaveLength(TOY_EMBED_DIM);
+      expect(isNormalized(vector, 1e-5)).toBe(true);
+      expect(vector.some((v) => v !== 0)).toBe(true);
+    }
+  });
+
+  it('gives the same vectors in a batch as one by one, in input order', async () => {
+    const photos = await Promise.all(
+      ['yellow', 'brown', 'grey'].map((n) => colourPhoto(n, { noise: 35, seed: 7 })),
+    );
+    const batch = await embedder.embedImages(photos);
+    const singles = await Promise.all(
+      photos.map(async (p) => (await embedder.embedImages([p]))[0]!),
+    );
+    batch.forEach((b, i) => expect(maxDiff(b.vector, singles[i]!.vector)).toBeLessThan(1e-6));
+    const texts = ['red', 'a blue bag', 'gray socks'];
+    const textBatch = await embedder.embedTexts(texts);
+    for (const [i, text] of texts.entries()) {
+      const [single] = await embedder.embedTexts([text]);
+      expect(maxDiff(textBatch[i]!, single!)).toBeLessThan(1e-6);
+    }
+    expect(nearestColour(textBatch[2]!)).toBe('grey');
+  });
+
+  it('returns empty arrays for empty input', async () => {
+    await expect(embedder.embedImages([])).resolves.toEqual([]);
+    await expect(embedder.embedTexts([])).resolves.toEqual([]);
+  });
+});
+
+describe('OnnxEmbedder errors', () => {
+  it('refuses bytes that are not an image, even inside a batch of good ones', async () => {
+    const good = await colourPhoto('red');
+    expect(await codeOf(embedder.embedImages([good, Buffer.from('not an image')]))).toMatchObject({
+      code: ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+    });
+  });
+
+  it('reports a truncated JPEG as BAD_USER_INPUT / IMAGE_CORRUPT', async () => {
+    const jpeg = await colourPhoto('green', { width: 400, height: 300, noise: 50, format: 'jpeg' });
+    const truncated = jpeg.subarray(0, Math.floor(jpeg.length / 2));
+    expect(await codeOf(embedder.embedImages([truncated]))).toEqual({
+      code: ErrorCode.BAD_USER_INPUT,
+      details: { reason: 'IMAGE_CORRUPT' },
+    });
+  });
+
+  it('refuses photos over maxInputPixels with PAYLOAD_TOO_LARGE', async () => {
+    const small = await loadToyEmbedder({ maxInputPixels: 100 * 100 });
+    try {
+      await expect(
+        small.embedImages([await colourPhoto('red', { width: 100, height: 100 })]),
+      ).resolves.toHaveLength(1);
+      expect(
+        await codeOf(small.embedImages([await colourPhoto('red', { width: 101, height: 100 })])),
+      ).toMatchObject({
+        code: ErrorCode.PAYLOAD_TOO_LARGE,
+      });
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('fails with EMBEDDING_FAILED once closed', async () => {
+    const closing = await loadToyEmbedder({ modelId: 'closing' });
+    expect(closing.modelId).toBe('closing');
+    await closing.close();
+    expect(await codeOf(closing.embedTexts(['red']))).toMatchObject({
+      code: ErrorCode.EMBEDDING_FAILED,
+    });
+  });
+
+  it('answers ping while its ONNX Runtime thread runs, and MODEL_UNAVAILABLE once it died', async () => {
+    const dying = await loadToyEmbedder({ modelId: 'dying' });
+    try {
+      await expect(dying.ping()).resolves.toBeUndefined();
+      // Kill the Node worker under the adapter, as a crash of the native runtime would.
+      const internals = dying as unknown as {
+        worker: { worker: { terminate(): Promise<number> } };
+      };
+      await internals.worker.worker.terminate();
+      expect(await codeOf(dying.ping())).toMatchObject({
+        code: ErrorCode.MODEL_UNAVAILABLE,
+        details: { reason: 'WORKER_EXITED' },
+      });
+      expect(await codeOf(dying.embedTexts(['red']))).toMatchObject({
+        code: ErrorCode.EMBEDDING_FAILED,
+      });
+    } finally {
+      await dying.close();
+    }
+    expect(await codeOf(dying.ping())).toMatchObject({ details: { reason: 'CLOSED' } });
+  });
+
+  it('checks its options with a TypeError', async () => {
+    await expect(loadToyEmbedder({ maxInputPixels: 0 })).rejects.toBeInstanceOf(TypeError);
+    await expect(loadToyEmbedder({ intraOpNumThreads: -1 })).rejects.toBeInstanceOf(TypeError);
+  });
+});
+
+describe('OnnxEmbedder on a fixed-batch export (as Immich ships them)', () => {
+  let dir: string;
+  let fixed: OnnxEmbedder;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'toy-fixed-batch-'));
+    await generateToyModel(dir, { fixedBatch: true });
+    fixed = await loadToyEmbedder({ modelDir: dir });
+  });
+  afterAll(async () => {
+    await fixed.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('runs row by row and gives the same vectors as the dynamic-batch model', async () => {
+    const photos = await Promise.all(['pink', 'orange'].map((n) => colourPhoto(n, { noise: 20 })));
+    const [a, b] = await Promise.all([fixed.embedImages(photos), embedder.embedImages(photos)]);
+    a.forEach((e, i) => expect(maxDiff(e.vector, b[i]!.vector)).toBeLessThan(1e-6));
+    const [ta, tb] = await Promise.all([
+      fixed.embedTexts(['pink', 'orange']),
+      embedder.embedTexts(['pink', 'orange']),
+    ]);
+    ta.forEach((v, i) => expect(maxDiff(v, tb[i]!)).toBeLessThan(1e-6));
+  });
+});

@@ -1,0 +1,108 @@
+import { createHash } from 'node:crypto';
+import type { AppError } from '../../../../src/errors/app-error';
+import { UnsupportedMediaTypeError } from '../../../../src/errors/app-error';
+import { IndexingService } from '../../../../src/services/indexing/indexing.service';
+import type { ProductInput } from '../../../../src/services/indexing/product-input';
+import { RecordingEmbedder, ScriptedIndex } from '../../../helpers/fakes';
+
+const input: ProductInput = {
+  id: 'sku-1',
+  title: 'Red shoe',
+  category: 'shoes',
+  price: 12.5,
+  currency: 'usd',
+  tags: ['sale', 'sale', 'summer'],
+  images: [{ bytes: new Uint8Array([1]), filename: 'a.png' }, { bytes: new Uint8Array([2]) }],
+};
+
+async function rejection(promise: Promise<unknown>): Promise<AppError> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as AppError;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('IndexingService.indexProduct', () => {
+  it('embeds every photo in one batch and writes one normalised document', async () => {
+    const embedder = new RecordingEmbedder();
+    const index = new ScriptedIndex();
+    const service = new IndexingService(
+      embedder,
+      index,
+      { maxImagesPerProduct: 5 },
+      () => new Date(0),
+    );
+    const product = await service.indexProduct(input);
+    expect(embedder.imageCalls).toEqual([2]);
+    expect(index.upserts).toHaveLength(1);
+    const doc = index.upserts[0]!;
+    expect(doc).toMatchObject({
+      currency: 'USD',
+      tags: ['sale', 'summer'],
+      inStock: true,
+      description: '',
+      modelId: 'fake-model',
+    });
+    expect(doc.images.map((i) => [i.id, i.position, i.filename])).toEqual([
+      ['sku-1#0', 0, 'a.png'],
+      ['sku-1#1', 1, null],
+    ]);
+    expect(doc.images[0]!.vector).toHaveLength(4);
+    expect(doc.images.map((i) => i.contentSha256)).toEqual(
+      input.images.map((i) => createHash('sha256').update(i.bytes).digest('hex')),
+    );
+    expect(product.images[0]).not.toHaveProperty('vector');
+    expect(product.createdAt).toBe(new Date(0).toISOString());
+  });
+
+  it('keeps createdAt when a product is re-indexed', async () => {
+    const index = new ScriptedIndex();
+    const service = new IndexingService(new RecordingEmbedder(), index, { maxImagesPerProduct: 5 });
+    const created = '2020-01-01T00:00:00.000Z';
+    index.products.set('sku-1', { ...(await service.indexProduct(input)), createdAt: created });
+    const again = await service.indexProduct(input);
+    expect(again.createdAt).toBe(created);
+    expect(again.updatedAt).not.toBe(created);
+  });
+
+  it('names every bad field and writes nothing', async () => {
+    const embedder = new RecordingEmbedder();
+    const index = new ScriptedIndex();
+    const service = new IndexingService(embedder, index, { maxImagesPerProduct: 5 });
+    const error = await rejection(
+      service.indexProduct({
+        ...input,
+        id: ' ',
+        title: 'bell\u0007',
+        price: -1,
+        currency: 'dollars',
+      }),
+    );
+    expect(error.code).toBe('BAD_USER_INPUT');
+    const fields = (error.details.fields as Array<{ field: string }>).map((f) => f.field);
+    expect(fields).toEqual(expect.arrayContaining(['id', 'title', 'price', 'currency']));
+    expect(embedder.imageCalls).toHaveLength(0);
+    expect(index.upserts).toHaveLength(0);
+  });
+
+  it('refuses too many or no images', async () => {
+    const service = new IndexingService(new RecordingEmbedder(), new ScriptedIndex(), {
+      maxImagesPerProduct: 1,
+    });
+    expect((await rejection(service.indexProduct(input))).code).toBe('BAD_USER_INPUT');
+    expect((await rejection(service.indexProduct({ ...input, images: [] }))).code).toBe(
+      'BAD_USER_INPUT',
+    );
+  });
+
+  it('writes nothing when a photo cannot be embedded', async () => {
+    const embedder = new RecordingEmbedder();
+    embedder.embedImages = () => Promise.reject(new UnsupportedMediaTypeError('not an image'));
+    const index = new ScriptedIndex();
+    const service = new IndexingService(embedder, index, { maxImagesPerProduct: 5 });
+    expect((await rejection(service.indexProduct(input))).code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    expect(index.upserts).toHaveLength(0);
+  });
+});
