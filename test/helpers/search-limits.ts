@@ -1,4 +1,4 @@
-import type { SearchLimits } from '../../src/services/search/search.service';
+import type { SearchLimits } from '../../src/services/search/search-limits';
 
 /** The limits the service ran with before they moved to config; tests say what they change. */
 export function searchLimits(overrides: Partial<SearchLimits> = {}): SearchLimits {
