@@ -5,12 +5,12 @@ import type { FusionWeights } from '../../domain/search';
  * - `cosine`: similarity in [-1, 1].
  * - `bm25`: relevance >= 0, unbounded, comparable only within one list.
  */
-export type ScoreScale = 'cosine' | 'bm25';
+type ScoreScale = 'cosine' | 'bm25';
 
 /** Which of the request's fusion weights applies to a list. */
 export type WeightKey = keyof FusionWeights;
 
-export interface RankedItem {
+interface RankedItem {
   readonly productId: string;
   /** The product's best-matching image, or null when the list does not rank images. */
   readonly imageId: string | null;
