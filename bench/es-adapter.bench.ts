@@ -105,8 +105,12 @@ async function latency(index: ElasticsearchProductIndex, data: BenchData): Promi
       list.map((h) => ({ productId: h.productId, imageId: h.imageId ?? null, score: h.score }));
     return fuse(
       [
-        { source: 'image', items: vector.map((h) => ({ ...h, score: h.similarity })) },
-        { source: 'keyword', items: items(keyword) },
+        {
+          weightKey: 'image',
+          scale: 'cosine',
+          items: vector.map((h) => ({ ...h, score: h.similarity })),
+        },
+        { weightKey: 'keyword', scale: 'bm25', items: items(keyword) },
       ],
       { mode: 'RRF', weights: { image: 1, text: 1, keyword: 1 }, rrfK: 60 },
     );

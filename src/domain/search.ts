@@ -12,7 +12,7 @@ export interface ProductFilter {
 
 export type FusionMode = 'RRF' | 'LINEAR';
 
-/** Weights of the three ranked lists a query can produce. */
+/** Fusion weights, one per weight key a ranked list can declare (a key may serve several lists). */
 export interface FusionWeights {
   /** kNN with the uploaded photo's vector. */
   readonly image: number;

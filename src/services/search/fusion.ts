@@ -1,31 +1,10 @@
 import type { FusionOptions, SearchHit } from '../../domain/search';
-
-/** Which query produced a ranked list. */
-export type ListSource = 'image' | 'text' | 'keyword';
-
-export interface RankedItem {
-  readonly productId: string;
-  readonly imageId: string | null;
-  /** Cosine similarity for vector lists, BM25 for the keyword list. */
-  readonly score: number;
-}
-
-export interface RankedList {
-  readonly source: ListSource;
-  /** Best first. */
-  readonly items: readonly RankedItem[];
-}
+import type { RankedList } from './ranked-list';
+import { normaliserFor } from './ranked-list';
 
 interface Accumulator {
   score: number;
   imageId: string | null;
-}
-
-/** Map a list's native score into [0, 1] so the linear mix can add lists of different kinds. */
-function normaliser(list: RankedList): (score: number) => number {
-  if (list.source !== 'keyword') return (cosine) => (1 + cosine) / 2;
-  const max = list.items.reduce((m, item) => Math.max(m, item.score), 0);
-  return max > 0 ? (score) => score / max : () => 0;
 }
 
 function contribution(
@@ -34,7 +13,7 @@ function contribution(
   rank: number,
   normalised: number,
 ): number {
-  const weight = options.weights[list.source];
+  const weight = options.weights[list.weightKey];
   return options.mode === 'RRF' ? weight / (options.rrfK + rank) : weight * normalised;
 }
 
@@ -45,18 +24,19 @@ function contribution(
  *   means the same as an Elasticsearch kNN `similarity` threshold.
  * - RRF: score = sum over lists of weight / (rrfK + rank), rank starting at 1.
  * - LINEAR: score = sum of weight * normalised score / sum of weights of the lists present,
- *   with cosine mapped to (1 + cos) / 2 and BM25 divided by the list's best score.
- * - The image shown for a product is its best match in the vector lists (image list first).
+ *   each list normalised by its declared scale (see `normaliserFor`).
+ * - The image shown for a product is the first one a list offers, so list order matters:
+ *   the query kinds put the image list first.
  * - Ties are broken by productId so pages are stable.
  */
 export function fuse(lists: readonly RankedList[], options: FusionOptions): SearchHit[] {
   if (lists.length === 1 && lists[0] !== undefined) {
     return lists[0].items.map((item) => ({ ...item }));
   }
-  const totalWeight = lists.reduce((sum, list) => sum + options.weights[list.source], 0) || 1;
+  const totalWeight = lists.reduce((sum, list) => sum + options.weights[list.weightKey], 0) || 1;
   const byProduct = new Map<string, Accumulator>();
   for (const list of lists) {
-    const normalise = normaliser(list);
+    const normalise = normaliserFor(list);
     list.items.forEach((item, index) => {
       const acc = byProduct.get(item.productId) ?? {
         score: 0,
@@ -76,7 +56,7 @@ export function fuse(lists: readonly RankedList[], options: FusionOptions): Sear
 }
 
 /** Score descending, then productId ascending. */
-export function compareHits(a: SearchHit, b: SearchHit): number {
+function compareHits(a: SearchHit, b: SearchHit): number {
   if (b.score !== a.score) return b.score - a.score;
   return a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0;
 }

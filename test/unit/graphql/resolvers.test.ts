@@ -11,6 +11,7 @@ import { IndexingService } from '../../../src/services/indexing/indexing.service
 import type { ProductInput } from '../../../src/services/indexing/product-input';
 import { SearchService } from '../../../src/services/search/search.service';
 import { RecordingEmbedder, ScriptedIndex } from '../../helpers/fakes';
+import { searchLimits } from '../../helpers/search-limits';
 import type { SearchPage, SearchRequest } from '../../../src/services/search/search.service';
 
 const logger = pino({ level: 'silent' });
@@ -138,7 +139,7 @@ describe('product loading through the per-request DataLoader', () => {
     index.products.set('b', product('b'));
     const embedder = new RecordingEmbedder();
     const real: GraphqlServices = {
-      search: new SearchService(embedder, index),
+      search: new SearchService(embedder, index, searchLimits()),
       indexing: new IndexingService(embedder, index, { maxImagesPerProduct: 5 }),
     };
     const result = await run(

@@ -1,19 +1,21 @@
 import type { FusionOptions } from '../../../../src/domain/search';
-import type { RankedList } from '../../../../src/services/search/fusion';
 import { fuse } from '../../../../src/services/search/fusion';
+import type { RankedList } from '../../../../src/services/search/ranked-list';
 
 const rrf: FusionOptions = { mode: 'RRF', weights: { image: 1, text: 1, keyword: 1 }, rrfK: 60 };
 const linear: FusionOptions = { ...rrf, mode: 'LINEAR' };
 
 const imageList: RankedList = {
-  source: 'image',
+  weightKey: 'image',
+  scale: 'cosine',
   items: [
     { productId: 'a', imageId: 'a#0', score: 0.9 },
     { productId: 'b', imageId: 'b#1', score: 0.5 },
   ],
 };
 const keywordList: RankedList = {
-  source: 'keyword',
+  weightKey: 'keyword',
+  scale: 'bm25',
   items: [
     { productId: 'b', imageId: null, score: 8 },
     { productId: 'c', imageId: null, score: 4 },
@@ -62,14 +64,16 @@ describe('fuse', () => {
 
   it('breaks ties by product id so pages are stable', () => {
     const tied: RankedList = {
-      source: 'keyword',
+      weightKey: 'keyword',
+      scale: 'bm25',
       items: [
         { productId: 'z', imageId: null, score: 1 },
         { productId: 'y', imageId: null, score: 1 },
       ],
     };
     const other: RankedList = {
-      source: 'text',
+      weightKey: 'text',
+      scale: 'cosine',
       items: [
         { productId: 'y', imageId: 'y#0', score: 0.1 },
         { productId: 'z', imageId: 'z#0', score: 0.1 },
@@ -82,8 +86,8 @@ describe('fuse', () => {
     expect(
       fuse(
         [
-          { source: 'text', items: [] },
-          { source: 'keyword', items: [] },
+          { weightKey: 'text', scale: 'cosine', items: [] },
+          { weightKey: 'keyword', scale: 'bm25', items: [] },
         ],
         rrf,
       ),

@@ -1,0 +1,41 @@
+import type { ProductFilter } from '../../../domain/search';
+import type { Embedder } from '../../../ports/embedder.port';
+import type { ProductIndex } from '../../../ports/product-index.port';
+import type { RankedList } from '../ranked-list';
+
+/** One part of a search, tagged by kind; each kind carries what its builder needs. */
+export interface QueryPartBase {
+  readonly kind: string;
+}
+
+/** What every builder may use; the same filter and depth apply to every list of a search. */
+export interface QueryContext {
+  readonly embedder: Embedder;
+  readonly index: ProductIndex;
+  readonly filter: ProductFilter;
+  /** How many hits to read per list. */
+  readonly k: number;
+  /**
+   * A cosine floor to push into a kNN query, set only when that list alone decides the ranking
+   * (its native score is then the final score). The service applies `minScore` afterwards anyway.
+   */
+  readonly minSimilarity: number | undefined;
+}
+
+/**
+ * Turns one query part into ranked lists. Lists come back in a fixed order; each declares its
+ * score scale and weight key, so fusion needs nothing else from the builder.
+ */
+export interface QueryBuilder<P extends QueryPartBase> {
+  /**
+   * How many lists `build` returns. When a whole search yields one list, that list is read only
+   * as deep as the page, since it ranks exactly by its own score.
+   */
+  readonly listCount: number;
+  build(part: P, context: QueryContext): Promise<RankedList[]>;
+}
+
+/** Exactly one builder per kind of the union P: a missing kind fails to compile. */
+export type QueryBuilders<P extends QueryPartBase> = {
+  readonly [K in P['kind']]: QueryBuilder<Extract<P, { readonly kind: K }>>;
+};

@@ -1,0 +1,55 @@
+import type { RankedList } from '../ranked-list';
+import type { ImageQuery } from './image.query';
+import { imageQuery } from './image.query';
+import type { QueryBuilder, QueryBuilders, QueryContext, QueryPartBase } from './query-kind';
+import type { TextQuery } from './text.query';
+import { textQuery } from './text.query';
+
+/**
+ * Every kind of query part a search can hold. A new kind (more-like-this, recommend, a boost)
+ * adds a builder file, a member here and a line in QUERY_BUILDERS; fusion and the service stay.
+ */
+export type QueryPart = ImageQuery | TextQuery;
+
+export const QUERY_BUILDERS: QueryBuilders<QueryPart> = Object.freeze({
+  image: imageQuery,
+  text: textQuery,
+});
+
+/** Where the page ends and how deep lists may be read; the search service's pagination. */
+export interface ReadWindow {
+  /** Offset of the item after the page: one more than the page needs, to know hasNextPage. */
+  readonly pageEnd: number;
+  readonly depth: number;
+  readonly minScore: number | undefined;
+}
+
+/**
+ * Runs every part's builder at once and returns their lists in part order (fusion takes the
+ * shown image from the first list that has one, so order is part of the ranking).
+ */
+export function buildRankedLists<P extends QueryPartBase>(
+  parts: readonly P[],
+  builders: QueryBuilders<P>,
+  context: Omit<QueryContext, 'k' | 'minSimilarity'>,
+  window: ReadWindow,
+): Promise<RankedList[]> {
+  const listCount = parts.reduce((n, part) => n + builderFor(builders, part).listCount, 0);
+  // A single list ranks exactly by its own score, so it only needs to be read as deep as the
+  // page; fused lists are always read to the same depth so pages stay stable.
+  const single = listCount === 1;
+  const full: QueryContext = {
+    ...context,
+    k: single ? Math.min(window.pageEnd, window.depth) : window.depth,
+    minSimilarity: single ? window.minScore : undefined,
+  };
+  return Promise.all(parts.map((part) => builderFor(builders, part).build(part, full))).then(
+    (lists) => lists.flat(),
+  );
+}
+
+function builderFor<P extends QueryPartBase>(builders: QueryBuilders<P>, part: P): QueryBuilder<P> {
+  // The mapped type pairs each kind with its own builder; TypeScript cannot follow that pairing
+  // through an index by a union-typed key, so it is restated here once.
+  return builders[part.kind as P['kind']] as unknown as QueryBuilder<P>;
+}

@@ -1,0 +1,74 @@
+import type { AppError } from '../../../../src/errors/app-error';
+import type { SearchRequest } from '../../../../src/services/search/search.service';
+import { SearchService } from '../../../../src/services/search/search.service';
+import { RecordingEmbedder, ScriptedIndex } from '../../../helpers/fakes';
+import { searchLimits } from '../../../helpers/search-limits';
+
+const png = new Uint8Array([1, 2, 3]);
+const limits = searchLimits({ maxFirst: 100, maxTextLength: 1000 });
+
+async function rejection(request: SearchRequest): Promise<AppError> {
+  const service = new SearchService(new RecordingEmbedder(), new ScriptedIndex(), limits);
+  try {
+    await service.search(request);
+  } catch (error) {
+    return error as AppError;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('search request validation', () => {
+  it.each<[string, SearchRequest, Record<string, unknown>]>([
+    ['no query', {}, { reason: 'EMPTY_QUERY' }],
+    ['blank text', { text: '  ' }, { reason: 'EMPTY_QUERY' }],
+    ['blank text before a bad first', { text: ' ', first: 0 }, { reason: 'EMPTY_QUERY' }],
+    ['long text', { text: 'x'.repeat(1001) }, { argument: 'text', max: 1000 }],
+    ['first 0', { image: png, first: 0 }, { argument: 'first', value: 0 }],
+    ['first 101', { image: png, first: 101 }, { argument: 'first', value: 101 }],
+    ['first 2.5', { image: png, first: 2.5 }, { argument: 'first', value: 2.5 }],
+    ['minScore NaN', { image: png, minScore: Number.NaN }, { argument: 'minScore' }],
+    ['minScore Infinity', { image: png, minScore: Infinity }, { argument: 'minScore' }],
+    ['foreign cursor', { image: png, after: 'bm90LWEtY3Vyc29y' }, { argument: 'after' }],
+    [
+      'negative minPrice',
+      { image: png, filter: { minPrice: -1 } },
+      { argument: 'filter.minPrice', value: -1 },
+    ],
+    [
+      'infinite maxPrice',
+      { image: png, filter: { maxPrice: Infinity } },
+      { argument: 'filter.maxPrice', value: Infinity },
+    ],
+    [
+      'minPrice above maxPrice',
+      { image: png, filter: { minPrice: 10, maxPrice: 5 } },
+      { argument: 'filter.minPrice' },
+    ],
+    [
+      'too many tags',
+      { image: png, filter: { tags: Array.from({ length: 51 }, (_, i) => `t${i}`) } },
+      { argument: 'filter.tags' },
+    ],
+    ['blank category', { image: png, filter: { category: ' ' } }, { argument: 'filter.category' }],
+    [
+      'negative weight',
+      { text: 'x', fusion: { weights: { keyword: -1 } } },
+      { argument: 'fusion.weights.keyword', value: -1 },
+    ],
+    [
+      'huge weight',
+      { text: 'x', fusion: { weights: { image: 1001 } } },
+      { argument: 'fusion.weights.image', value: 1001 },
+    ],
+    ['negative rrfK', { text: 'x', fusion: { rrfK: -1 } }, { argument: 'fusion.rrfK' }],
+    ['huge rrfK', { text: 'x', fusion: { rrfK: 10_001 } }, { argument: 'fusion.rrfK' }],
+  ])('%s: BAD_USER_INPUT naming the argument', async (_name, request, details) => {
+    const error = await rejection(request);
+    expect([error.code, error.details]).toEqual(['BAD_USER_INPUT', details]);
+  });
+
+  it('reports the first bad argument in request order', async () => {
+    const error = await rejection({ image: png, first: 0, filter: { minPrice: -1 } });
+    expect(error.details).toEqual({ argument: 'first', value: 0 });
+  });
+});
