@@ -5,9 +5,9 @@
  * variable" are fixed by the code but live here so that no consumer keeps a default of its own.
  */
 
-export type NodeEnv = 'development' | 'production' | 'test';
+type NodeEnv = 'development' | 'production' | 'test';
 
-export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export interface Config {
   /** `NODE_ENV`: stack traces reach responses only in 'development'. Default 'production'. */
@@ -23,7 +23,7 @@ export interface Config {
 }
 
 /** The HTTP server and what it accepts before any handler runs. */
-export interface HttpSettings {
+interface HttpSettings {
   /** `HOST`: interface to listen on. Default '127.0.0.1' ('0.0.0.0' in containers). */
   readonly host: string;
   /** `PORT`: TCP port, 0 picks a free one. Default 4000. */
@@ -70,7 +70,7 @@ export interface InferenceSettings {
 }
 
 /** ONNX Runtime session threads (named as OnnxEmbedder's options, so they pass straight on). */
-export interface OrtSettings {
+interface OrtSettings {
   /**
    * `ORT_INTRA_OP_THREADS`: threads inside one operator. Default: every core
    * (`os.availableParallelism()`), since the micro-batcher runs one batch at a time.
@@ -89,7 +89,7 @@ export interface OrtSettings {
 }
 
 /** The micro-batcher (named as BatchingEmbedder's options). */
-export interface BatchingSettings {
+interface BatchingSettings {
   /** `EMBED_MAX_BATCH_SIZE`: most inputs in one model run. Default 16. */
   readonly maxBatchSize: number;
   /**
@@ -105,7 +105,7 @@ export interface BatchingSettings {
 }
 
 /** The embedding LRU caches (named as CachingEmbedder's options); 0 disables a cache. */
-export interface CacheSettings {
+interface CacheSettings {
   /** `TEXT_CACHE_SIZE`: text embeddings kept, in entries. Default 4096. */
   readonly textCacheSize: number;
   /** `IMAGE_CACHE_SIZE`: image embeddings kept, in entries, keyed by content hash. Default 4096. */
@@ -113,7 +113,7 @@ export interface CacheSettings {
 }
 
 /** SearchService's limits (exactly its `SearchLimits`). */
-export interface SearchSettings {
+interface SearchSettings {
   /** Page size when a query gives no `first`. Not an environment variable. Default 10. */
   readonly defaultFirst: number;
   /** Largest accepted `first`. Not an environment variable. Default 100. */
@@ -128,7 +128,7 @@ export interface SearchSettings {
 }
 
 /** IndexingService's limits. */
-export interface IndexingSettings {
+interface IndexingSettings {
   /** `MAX_IMAGES_PER_PRODUCT`: photos per product. Default 10. */
   readonly maxImagesPerProduct: number;
 }
@@ -136,7 +136,7 @@ export interface IndexingSettings {
 export type IndexSettings = SqliteIndexSettings | ElasticsearchIndexSettings;
 
 /** The default backend: one SQLite file beside the service. */
-export interface SqliteIndexSettings {
+interface SqliteIndexSettings {
   readonly kind: 'sqlite';
   /** `DATA_DIR`: folder of the SQLite files. Default './data'. */
   readonly dataDir: string;
