@@ -10,6 +10,8 @@
  */
 import os from 'node:os';
 import { ElasticsearchProductIndex } from '../src/adapters/elasticsearch/elasticsearch-product-index';
+import type { ElasticsearchIndexSettings } from '../src/config/load-config';
+import { loadConfig } from '../src/config/load-config';
 import type { ProductDocument } from '../src/domain/product';
 import { fuse } from '../src/services/search/fusion';
 import { exactTopK, makeCatalog, makeQueries, type BenchData } from './es-bench-data';
@@ -22,10 +24,16 @@ const BATCH = Number(process.env.BENCH_BATCH ?? 1000);
 const INDEX_CONCURRENCY = Number(process.env.BENCH_INDEX_CONCURRENCY ?? 2);
 const QUERIES = 100;
 const K = 10;
-// The service's defaults (ES_HNSW_M, ES_HNSW_EF_CONSTRUCTION) unless overridden here.
-const HNSW_M = Number(process.env.ES_HNSW_M ?? 16);
-const HNSW_EF = Number(process.env.ES_HNSW_EF_CONSTRUCTION ?? 100);
+const ES = elasticsearchSettings();
 const RUNS_PER_CLIENT = Number(process.env.BENCH_RUNS ?? 100);
+
+/** HNSW and timeout as the service would read them (ES_HNSW_M, ES_HNSW_EF_CONSTRUCTION, ...). */
+function elasticsearchSettings(): ElasticsearchIndexSettings {
+  const index = loadConfig({ ...process.env, ES_URL: URL }).index;
+  if (index.kind !== 'elasticsearch')
+    throw new Error('ES_URL is set, so the index is Elasticsearch');
+  return index;
+}
 
 function out(line: string): void {
   process.stdout.write(`${line}\n`);
@@ -168,7 +176,7 @@ async function main(): Promise<void> {
   );
   const health = (await es('GET', '/_cluster/health')) as { status?: string };
   out(
-    `elasticsearch ${URL}: ${health.status ?? 'unreachable'}; ${DOCS} products x 1 image, ${DIMS}-d, HNSW m=${HNSW_M} ef_construction=${HNSW_EF}`,
+    `elasticsearch ${URL}: ${health.status ?? 'unreachable'}; ${DOCS} products x 1 image, ${DIMS}-d, HNSW m=${ES.hnsw.m} ef_construction=${ES.hnsw.efConstruction}`,
   );
   const data = makeCatalog(DOCS, DIMS, 42);
   data.queries = makeQueries(data, QUERIES, 4242);
@@ -176,7 +184,8 @@ async function main(): Promise<void> {
     node: URL,
     indexPrefix: `bench-${process.pid}`,
     binding: { modelId: 'bench-random-512', dims: DIMS },
-    hnsw: { m: HNSW_M, efConstruction: HNSW_EF },
+    hnsw: ES.hnsw,
+    requestTimeoutMs: ES.requestTimeoutMs,
   });
   await index.open();
   try {

@@ -7,6 +7,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { OnnxEmbedder } from '../src/adapters/onnx/onnx-embedder';
+import { loadConfig } from '../src/config/load-config';
 
 const STAMPS = '/usr/share/tuxpaint/stamps/animals/birds';
 const mib = () => Math.round(process.memoryUsage().rss / 2 ** 20);
@@ -18,7 +19,9 @@ async function main(): Promise<void> {
     .slice(0, 16)
     .map((f) => readFileSync(path.join(STAMPS, f)));
   const texts = (n: number) => Array.from({ length: n }, (_, i) => `a photo of product ${i}`);
-  const embedder = await OnnxEmbedder.load({ modelDir, maxInputPixels: 40e6 });
+  // The service's own settings (MAX_IMAGE_PIXELS, ORT_*), so the RSS is the service's.
+  const { maxImagePixels, ort } = loadConfig(process.env).inference;
+  const embedder = await OnnxEmbedder.load({ modelDir, maxInputPixels: maxImagePixels, ...ort });
   const rows: Array<[string, number]> = [['both towers loaded', mib()]];
   await embedder.embedImages(photos);
   await embedder.embedTexts(texts(16));

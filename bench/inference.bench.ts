@@ -12,11 +12,11 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
-import { loadConfig } from '../src/config/load-config';
 import { BENCH_MODEL_VERSION, ensureBenchModel, TRANSFORMERS_JS_DIR } from './clip-model';
 import type { CellRef, RoundsPlan } from './inference/cells';
 import { runInterleaved } from './inference/cells';
 import type { HostInit } from './inference/path-host';
+import { threadsFromEnv } from './inference/ort-threads';
 import { PathProcess } from './inference/path-process';
 import type { PathName, ScenarioResult } from './inference/report';
 import { machineInfo, ratiosTable, resultsTable, targetRatios } from './inference/report';
@@ -126,11 +126,7 @@ async function main(argv: string[]): Promise<void> {
   if (model === 'generated') {
     process.stdout.write(`generated ${BENCH_MODEL_VERSION} in ${modelDir}\n`);
   }
-  const config = loadConfig(process.env);
-  const threads = {
-    intraOpNumThreads: config.ortIntraOpThreads,
-    interOpNumThreads: config.ortInterOpThreads,
-  };
+  const threads = threadsFromEnv();
   const machineBefore = machineInfo();
   const run = await runAll(modelDir, profile);
   const ratios = targetRatios(run.results, run.ours.afterLargestBatch);

@@ -1,12 +1,15 @@
 /**
- * `npm run models:fetch -- [name] [--list] [--dir DIR] [--allow-unverified] [--base-url URL]`
+ * `npm run models:fetch -- [name] [--list] [--dir DIR] [--[no-]allow-unverified] [--base-url URL]`
  *
- * Downloads a catalog model (default: the catalog's default model) into
- * `<dir>/<name>/`, with a progress bar on stderr and hash checks. Environment:
- * MODELS_DIR (default target dir), MODELS_BASE_URL (mirror root).
+ * Downloads a catalog model into `<dir>/<name>/`, with a progress bar on stderr and hash
+ * checks. Its defaults are the service's, read through loadConfig: the model `npm start`
+ * would load (MODEL), MODELS_DIR, MODELS_BASE_URL and MODELS_ALLOW_UNVERIFIED; flags win.
  */
 import { Command, InvalidArgumentError } from 'commander';
+import type { ModelSettings } from '../src/config/load-config';
+import { loadConfig } from '../src/config/load-config';
 import { isAppError } from '../src/errors/app-error';
+import { ConfigError } from '../src/errors/config-error';
 import type { ModelCatalog } from '../src/model-store/model-catalog';
 import {
   catalogModelNames,
@@ -19,10 +22,23 @@ import { createProgressBars, formatBytes } from '../src/model-store/model-progre
 interface CliOptions {
   list?: boolean;
   dir: string;
-  allowUnverified?: boolean;
+  allowUnverified: boolean;
   baseUrl?: string;
   timeoutMs: number;
 }
+
+/** The service's model settings; a bad variable stops here, listed as the service lists it. */
+function readSettings(): ModelSettings {
+  try {
+    return loadConfig(process.env).model;
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`\n${error.message}\n`);
+    process.exit(1);
+  }
+}
+
+const settings = readSettings();
 
 function positiveInt(value: string): number {
   const parsed = Number(value);
@@ -32,12 +48,12 @@ function positiveInt(value: string): number {
   return parsed;
 }
 
-function printCatalog(catalog: ModelCatalog): void {
+function printCatalog(catalog: ModelCatalog, defaultName: string): void {
   for (const model of catalog.models) {
     const known = model.files.filter((f) => f.sizeBytes !== null);
     const bytes = known.reduce((sum, f) => sum + (f.sizeBytes ?? 0), 0);
     const unhashed = model.files.filter((f) => f.hash === null).map((f) => f.path);
-    const mark = model.name === catalog.defaultModel ? ' (default)' : '';
+    const mark = model.name === defaultName ? ' (default)' : '';
     process.stdout.write(
       `${model.name}${mark}\n  dims ${model.dims}, ${model.files.length} files, ` +
         `at least ${formatBytes(bytes)}, licence: ${model.license}\n  ${model.description}\n` +
@@ -49,10 +65,10 @@ function printCatalog(catalog: ModelCatalog): void {
 async function run(name: string | undefined, options: CliOptions): Promise<void> {
   const catalog = loadModelCatalog();
   if (options.list === true) {
-    printCatalog(catalog);
+    printCatalog(catalog, settings.name);
     return;
   }
-  const modelName = name ?? catalog.defaultModel;
+  const modelName = name ?? settings.name;
   const model = findCatalogModel(catalog, modelName);
   if (model === undefined) {
     throw new Error(
@@ -65,7 +81,7 @@ async function run(name: string | undefined, options: CliOptions): Promise<void>
       model,
       modelsDir: options.dir,
       baseUrl: options.baseUrl,
-      allowUnverified: options.allowUnverified ?? false,
+      allowUnverified: options.allowUnverified,
       stallTimeoutMs: options.timeoutMs,
       onProgress: display.onProgress,
     });
@@ -83,18 +99,19 @@ async function run(name: string | undefined, options: CliOptions): Promise<void>
 const program = new Command()
   .name('models:fetch')
   .description('Download a model from the catalog (models/catalog.json) and check its hashes')
-  .argument('[name]', 'catalog model name (default: the catalog default)')
+  .argument('[name]', `catalog model name (env MODEL, default ${settings.name})`)
   .option('--list', 'print the catalog and exit')
+  .option('--dir <dir>', 'folder that holds models (env MODELS_DIR)', settings.modelsDir)
   .option(
-    '--dir <dir>',
-    'folder that holds models (env MODELS_DIR)',
-    process.env['MODELS_DIR'] ?? './models/cache',
+    '--allow-unverified',
+    'accept files the catalog has no published hash for (env MODELS_ALLOW_UNVERIFIED)',
+    settings.allowUnverified,
   )
-  .option('--allow-unverified', 'accept files the catalog has no published hash for')
+  .option('--no-allow-unverified', 'refuse files the catalog has no published hash for')
   .option(
     '--base-url <url>',
     'mirror root serving <url>/<name>/<path> (env MODELS_BASE_URL)',
-    process.env['MODELS_BASE_URL'],
+    settings.baseUrl,
   )
   .option(
     '--timeout-ms <ms>',

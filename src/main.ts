@@ -3,27 +3,28 @@
  * allowed), build the app and serve HTTP until SIGINT/SIGTERM.
  */
 import { createApp } from './composition/create-app';
-import type { Config } from './config/load-config';
-import { ConfigError, loadConfig } from './config/load-config';
+import type { ModelSettings } from './config/load-config';
+import { loadConfig } from './config/load-config';
 import { isAppError } from './errors/app-error';
+import { ConfigError } from './errors/config-error';
 import { createHttpServer } from './http/http-server';
 import type { Logger } from './observability/logger';
 import { createLogger } from './observability/logger';
 import { createProgressBars } from './model-store/model-progress';
 import { resolveModelDir } from './model-store/model-resolver';
 
-async function resolveModel(config: Config): Promise<string> {
+async function resolveModel(settings: ModelSettings): Promise<string> {
   const display = createProgressBars(process.stderr);
   try {
     const resolved = await resolveModelDir({
-      modelDir: config.modelDir,
-      model: config.model,
-      modelsDir: config.modelsDir,
-      fetch: config.modelAutoFetch,
+      modelDir: settings.dir,
+      model: settings.name,
+      modelsDir: settings.modelsDir,
+      fetch: settings.autoFetch,
       fetchOptions: {
         onProgress: display.onProgress,
-        baseUrl: config.modelsBaseUrl,
-        allowUnverified: config.modelsAllowUnverified,
+        baseUrl: settings.baseUrl,
+        allowUnverified: settings.allowUnverified,
       },
     });
     return resolved.modelDir;
@@ -52,13 +53,13 @@ function onShutdown(logger: Logger, stop: () => Promise<void>): void {
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  const logger = createLogger(config);
-  const modelDir = await resolveModel(config);
+  const logger = createLogger(config.log);
+  const modelDir = await resolveModel(config.model);
   const app = await createApp(config, logger, modelDir);
   const http = createHttpServer({ app, config, logger });
   const { url } = await http.listen();
   logger.info(
-    { url, graphiql: `${url}${config.graphqlPath}`, backend: app.backend, model: app.modelId },
+    { url, graphiql: `${url}${config.http.graphqlPath}`, backend: app.backend, model: app.modelId },
     'listening',
   );
   onShutdown(logger, async () => {

@@ -10,7 +10,6 @@
 import path from 'node:path';
 import { ClipTokenizer } from '../../src/adapters/onnx/clip-tokenizer';
 import { loadModelConfig, MODEL_FILES } from '../../src/adapters/onnx/model-config';
-import { loadConfig } from '../../src/config/load-config';
 import { TRANSFORMERS_JS_DIR } from '../clip-model';
 import { createBenchEmbedder } from './app-embedder';
 import type { Cell, EmbedFns } from './cells';
@@ -19,6 +18,7 @@ import type { RunPlan } from './measure';
 import { measure } from './measure';
 import type { BenchCorpus } from './photos';
 import { loadCorpus } from './photos';
+import { threadsFromEnv } from './ort-threads';
 import { openSession, preprocessRows, rawImageCall, rawTextCall } from './raw-ort';
 import type { PathName } from './report';
 import { loadTransformersJs } from './transformers-js-clip';
@@ -68,14 +68,6 @@ interface LoadedPath {
   readonly close: () => Promise<unknown>;
 }
 
-function threads() {
-  const config = loadConfig(process.env);
-  return {
-    intraOpNumThreads: config.ortIntraOpThreads,
-    interOpNumThreads: config.ortInterOpThreads,
-  };
-}
-
 async function loadRaw(init: HostInit, corpus: BenchCorpus): Promise<LoadedPath> {
   const config = await loadModelConfig(init.modelDir);
   const rows = await preprocessRows(
@@ -86,7 +78,7 @@ async function loadRaw(init: HostInit, corpus: BenchCorpus): Promise<LoadedPath>
     path.join(init.modelDir, MODEL_FILES.tokenizer),
     config,
   );
-  const ortThreads = threads();
+  const ortThreads = threadsFromEnv();
   const visual = await openSession(path.join(init.modelDir, MODEL_FILES.visualModel), ortThreads);
   const textual = await openSession(path.join(init.modelDir, MODEL_FILES.textualModel), ortThreads);
   const cells = init.batches.flatMap((batch): Cell[] => [
@@ -136,7 +128,7 @@ async function loadOurs(init: HostInit, corpus: BenchCorpus): Promise<LoadedPath
 async function loadTjs(init: HostInit, corpus: BenchCorpus): Promise<LoadedPath> {
   const { contextLength } = await loadModelConfig(init.modelDir);
   const dir = path.join(init.modelDir, TRANSFORMERS_JS_DIR);
-  const tjs = await loadTransformersJs({ dir, ...threads(), contextLength });
+  const tjs = await loadTransformersJs({ dir, ...threadsFromEnv(), contextLength });
   return {
     cells: embedderCells('transformers.js', tjs, corpus, embedderShapes(init, 'transformers.js')),
     vectors: vectorsOf(tjs, corpus),

@@ -10,11 +10,7 @@ import { preprocessImage } from '../../src/adapters/onnx/clip-preprocess';
 import type { ClipTokenizer } from '../../src/adapters/onnx/clip-tokenizer';
 import type { ModelConfig } from '../../src/adapters/onnx/model-config';
 import type { BenchCall } from './measure';
-
-export interface Threads {
-  readonly intraOpNumThreads?: number | undefined;
-  readonly interOpNumThreads?: number | undefined;
-}
+import type { Threads } from './ort-threads';
 
 export async function openSession(file: string, threads: Threads): Promise<ort.InferenceSession> {
   return ort.InferenceSession.create(file, {

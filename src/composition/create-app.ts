@@ -1,18 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { ElasticsearchProductIndex } from '../adapters/elasticsearch/elasticsearch-product-index';
-import { SqliteProductIndex } from '../adapters/sqlite/sqlite-product-index';
-import { OnnxEmbedder } from '../adapters/onnx/onnx-embedder';
 import type { Config } from '../config/load-config';
-import { BatchingEmbedder } from '../embedding/batching-embedder';
-import { CachingEmbedder } from '../embedding/caching-embedder';
 import type { Logger } from '../observability/logger';
 import { InstrumentedProductIndex } from '../observability/instrumented-product-index';
 import type { Metrics } from '../observability/metrics';
 import { createMetrics } from '../observability/metrics';
 import type { Embedder } from '../ports/embedder.port';
-import type { ProductIndex, ProductIndexBinding } from '../ports/product-index.port';
+import type { ProductIndex } from '../ports/product-index.port';
 import { IndexingService } from '../services/indexing/indexing.service';
 import { SearchService } from '../services/search/search.service';
+import { createEmbedder } from './create-embedder';
+import { createIndex } from './create-index';
 
 export interface Readiness {
   readonly ready: boolean;
@@ -38,16 +34,17 @@ export interface App {
 export async function createApp(
   config: Config,
   logger: Logger,
-  modelDir: string | undefined = config.modelDir,
+  modelDir: string | undefined = config.model.dir,
 ): Promise<App> {
   if (modelDir === undefined) {
     throw new TypeError('createApp needs a model folder: set MODEL_DIR or resolve a catalog model');
   }
   const metrics = createMetrics();
-  const embedder = await createEmbedder(config, logger, modelDir, metrics);
+  const embedder = await createEmbedder(config.inference, logger, modelDir, metrics);
   let index: ProductIndex;
   try {
-    const adapter = createIndex(config, logger, { modelId: embedder.modelId, dims: embedder.dims });
+    const binding = { modelId: embedder.modelId, dims: embedder.dims };
+    const adapter = createIndex(config.index, logger, binding);
     index = new InstrumentedProductIndex(adapter, metrics.backend);
     await index.open();
   } catch (error) {
@@ -61,85 +58,9 @@ export async function createApp(
   return assemble(config, embedder, index, metrics);
 }
 
-/** The settings createEmbedder reads. */
-export type EmbedderConfig = Pick<
-  Config,
-  | 'maxImagePixels'
-  | 'ortIntraOpThreads'
-  | 'ortInterOpThreads'
-  | 'ortAllowSpinning'
-  | 'embedMaxBatchSize'
-  | 'embedMaxWaitMs'
-  | 'embedMaxQueue'
-  | 'textCacheSize'
-  | 'imageCacheSize'
->;
-
-/**
- * The service's embedder: one model per process, behind cache -> micro-batcher -> ONNX, so
- * cache hits never queue and only inference is batched (decoding stays per caller). Exported
- * so benchmarks measure exactly this stack.
- */
-export async function createEmbedder(
-  config: EmbedderConfig,
-  logger: Logger,
-  modelDir: string,
-  metrics: Metrics = createMetrics({ defaultMetrics: false }),
-): Promise<Embedder> {
-  const log = logger.child({ component: 'embedder' });
-  const onnx = await OnnxEmbedder.load({
-    modelDir,
-    maxInputPixels: config.maxImagePixels,
-    intraOpNumThreads: config.ortIntraOpThreads,
-    interOpNumThreads: config.ortInterOpThreads,
-    allowSpinning: config.ortAllowSpinning,
-    logger: log,
-  });
-  const batching = new BatchingEmbedder(onnx, {
-    maxBatchSize: config.embedMaxBatchSize,
-    maxWaitMs: config.embedMaxWaitMs,
-    maxQueue: config.embedMaxQueue,
-    observer: metrics.inference,
-    logger: log,
-  });
-  return new CachingEmbedder(batching, {
-    textCacheSize: config.textCacheSize,
-    imageCacheSize: config.imageCacheSize,
-    observer: metrics.inference,
-  });
-}
-
-function createIndex(config: Config, logger: Logger, binding: ProductIndexBinding): ProductIndex {
-  const es = config.elasticsearch;
-  if (es === undefined) {
-    return new SqliteProductIndex({
-      dataDir: config.dataDir,
-      binding,
-      logger: logger.child({ component: 'sqlite-index' }),
-    });
-  }
-  return new ElasticsearchProductIndex({
-    node: es.url,
-    auth: es.auth,
-    ca: es.caFile === undefined ? undefined : readFileSync(es.caFile, 'utf8'),
-    indexPrefix: es.indexPrefix,
-    binding,
-    hnsw: { m: es.hnswM, efConstruction: es.hnswEfConstruction },
-    requestTimeoutMs: es.requestTimeoutMs,
-    logger: logger.child({ component: 'elasticsearch-index' }),
-  });
-}
-
 function assemble(config: Config, embedder: Embedder, index: ProductIndex, metrics: Metrics): App {
-  const search = new SearchService(embedder, index, {
-    defaultFirst: 10,
-    maxFirst: 100,
-    depth: config.searchDepth,
-    maxTextLength: 1000,
-  });
-  const indexing = new IndexingService(embedder, index, {
-    maxImagesPerProduct: config.maxImagesPerProduct,
-  });
+  const search = new SearchService(embedder, index, config.search);
+  const indexing = new IndexingService(embedder, index, config.indexing);
   return {
     search,
     indexing,

@@ -24,14 +24,11 @@ export interface HttpApp extends GraphqlServices {
   readonly metrics: Pick<Metrics, 'contentType' | 'render' | 'graphql'>;
 }
 
-export type HttpConfig = Pick<
-  Config,
-  'host' | 'port' | 'graphqlPath' | 'nodeEnv' | 'maxUploadBytes' | 'maxUploadFiles'
->;
+export type HttpConfig = Pick<Config, 'http' | 'nodeEnv'>;
 
 export interface HttpServer {
   readonly server: http.Server;
-  /** Starts Apollo and listens on config.host:config.port (0 picks a free port). */
+  /** Starts Apollo and listens on config.http.host:config.http.port (0 picks a free port). */
   listen(): Promise<{ url: string }>;
   /** Stops accepting, lets in-flight requests finish, stops Apollo. Does not close the App. */
   close(): Promise<void>;
@@ -54,7 +51,7 @@ function graphqlRoutes(
   args: { app: HttpApp; config: HttpConfig; apollo: ReturnType<typeof createApolloServer> },
 ): void {
   const { app, config, apollo } = args;
-  const path = config.graphqlPath;
+  const { graphqlPath: path, maxUploadBytes, maxUploadFiles } = config.http;
   const page = graphiqlPage(path);
   expressApp.get(path, (req, res, next) => (wantsHtml(req) ? page(req, res) : next()));
   expressApp.all(
@@ -62,8 +59,8 @@ function graphqlRoutes(
     // busboy refuses a file that *reaches* its limit; +1 lets exactly maxUploadBytes through
     // (readUpload enforces the limit itself too).
     graphqlUploadExpress({
-      maxFileSize: config.maxUploadBytes + 1,
-      maxFiles: config.maxUploadFiles,
+      maxFileSize: maxUploadBytes + 1,
+      maxFiles: maxUploadFiles,
     }),
     express.json({ limit: '1mb' }),
     (req, _res, next) => {
@@ -78,7 +75,7 @@ function graphqlRoutes(
           requestId: locals.requestId,
           logger: locals.logger,
           services: app,
-          limits: { maxUploadBytes: config.maxUploadBytes },
+          limits: { maxUploadBytes },
         });
       },
     }),
@@ -127,7 +124,7 @@ export function createHttpServer(args: {
       await started;
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
-        server.listen(config.port, config.host, () => {
+        server.listen(config.http.port, config.http.host, () => {
           server.off('error', reject);
           resolve();
         });
@@ -135,7 +132,7 @@ export function createHttpServer(args: {
       const address = server.address() as AddressInfo;
       const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
       const url = `http://${host}:${address.port}`;
-      logger.info({ url, graphqlPath: config.graphqlPath }, 'http server listening');
+      logger.info({ url, graphqlPath: config.http.graphqlPath }, 'http server listening');
       return { url };
     },
     async close() {

@@ -1,10 +1,10 @@
 import pino from 'pino';
 import type { Logger } from 'pino';
-import type { Config } from '../config/load-config';
+import type { LogSettings } from '../config/load-config';
 
 export type { Logger };
 
 /** JSON logs to stdout; the only logger the service creates. */
-export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
-  return pino({ level: config.logLevel, base: { service: 'product-image-search' } });
+export function createLogger(settings: LogSettings): Logger {
+  return pino({ level: settings.level, base: { service: 'product-image-search' } });
 }

@@ -1,4 +1,5 @@
 import { ElasticsearchProductIndex } from '../../src/adapters/elasticsearch/elasticsearch-product-index';
+import { DEFAULTS } from '../../src/config/defaults';
 import {
   deleteIndicesWithPrefix,
   describeElasticsearch,
@@ -18,6 +19,8 @@ describeElasticsearch('elasticsearch', () => {
       node: elasticsearchUrl(),
       indexPrefix: `${base}-${created}`,
       binding,
+      hnsw: DEFAULTS.elasticsearch.hnsw,
+      requestTimeoutMs: DEFAULTS.elasticsearch.requestTimeoutMs,
       // A forced refresh per write keeps the suite fast; 'wait_for' has its own test.
       refresh: true,
     });

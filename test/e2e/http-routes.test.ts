@@ -66,7 +66,7 @@ it('serves our GraphiQL page to a browser, with local assets and a CSP', async (
   expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
   const html = await response.text();
   expect(html).toContain('Attach a photo as');
-  expect(html).toContain(`data-endpoint="${server.config.graphqlPath}"`);
+  expect(html).toContain(`data-endpoint="${server.config.http.graphqlPath}"`);
   expect(html).not.toMatch(/https?:\/\/(?!127\.0\.0\.1)[^"'\s]+\.(js|css)/);
   const assets = [...html.matchAll(/(?:src|href)="(\/graphiql-assets\/[^"]+)"/g)].map((m) => m[1]);
   expect(assets).toHaveLength(6);

@@ -79,11 +79,11 @@ export async function startTestServer(
     ORT_INTER_OP_THREADS: '1',
     ...envOverrides,
   });
-  const logger = createLogger(config);
+  const logger = createLogger(config.log);
   const app = await createApp(config, logger);
   const http = createHttpServer({ app, config, logger });
   const { url } = await http.listen();
-  const graphqlUrl = `${url}${config.graphqlPath}`;
+  const graphqlUrl = `${url}${config.http.graphqlPath}`;
 
   return {
     url,

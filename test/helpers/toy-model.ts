@@ -31,6 +31,7 @@ export function loadToyEmbedder(
     maxInputPixels: 4096 * 4096,
     intraOpNumThreads: 1,
     interOpNumThreads: 1,
+    allowSpinning: false,
     ...overrides,
   });
 }

@@ -1,13 +1,11 @@
 import template from '../../../es-mappings/products.json';
 import type { ProductIndexBinding } from '../../ports/product-index.port';
 
-/** HNSW graph parameters of the `images.vector` field (Elasticsearch's defaults). */
+/** HNSW graph parameters of the `images.vector` field (config's defaults are Elasticsearch's). */
 export interface HnswOptions {
   readonly m: number;
   readonly efConstruction: number;
 }
-
-export const DEFAULT_HNSW: HnswOptions = Object.freeze({ m: 16, efConstruction: 100 });
 
 /** Bumped when the mapping changes incompatibly; a new version means a new concrete index. */
 export const MAPPING_VERSION = 1;

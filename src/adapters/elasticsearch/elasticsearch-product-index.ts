@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import { Client, type estypes } from '@elastic/elasticsearch';
 import pino from 'pino';
 import type { Product, ProductDocument } from '../../domain/product';
@@ -26,12 +25,7 @@ import {
 } from './elasticsearch-documents';
 import { translateEsError } from './elasticsearch-errors';
 import { ensureIndex } from './elasticsearch-index-setup';
-import {
-  DEFAULT_HNSW,
-  indexNames,
-  type HnswOptions,
-  type IndexNames,
-} from './elasticsearch-mapping';
+import { indexNames, type HnswOptions, type IndexNames } from './elasticsearch-mapping';
 import { keywordSearchBody, vectorSearchBody } from './elasticsearch-queries';
 
 export type ElasticsearchAuth =
@@ -41,15 +35,14 @@ export interface ElasticsearchProductIndexOptions {
   /** e.g. http://127.0.0.1:9200 */
   readonly node: string;
   readonly auth?: ElasticsearchAuth;
-  /** PEM file of the CA that signed the cluster's certificate (https nodes). */
-  readonly caFile?: string;
-  /** The same CA as PEM text, for callers that read the file themselves; wins over caFile. */
-  readonly ca?: string;
-  /** First part of the alias and index names; default 'products'. */
-  readonly indexPrefix?: string;
+  /** PEM text of the CA that signed the cluster's certificate (https nodes). */
+  readonly ca?: string | undefined;
+  /** First part of the alias and index names (the model id is appended). */
+  readonly indexPrefix: string;
   readonly binding: ProductIndexBinding;
-  readonly hnsw?: HnswOptions;
-  readonly requestTimeoutMs?: number;
+  /** HNSW parameters for an index this adapter creates; an existing index keeps its own. */
+  readonly hnsw: HnswOptions;
+  readonly requestTimeoutMs: number;
   /**
    * When a single upsert/delete becomes visible: 'wait_for' (default) waits for the next
    * refresh, true forces one (fast for tests, costly under write load). Either way the port's
@@ -59,12 +52,10 @@ export interface ElasticsearchProductIndexOptions {
   readonly logger?: pino.Logger;
 }
 
-const DEFAULT_PREFIX = 'products';
-const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 const PREFIX_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
 
 function checkOptions(options: ElasticsearchProductIndexOptions): void {
-  const { node, binding, indexPrefix, hnsw } = options;
+  const { node, binding, indexPrefix, hnsw, requestTimeoutMs } = options;
   if (typeof node !== 'string' || !/^https?:\/\//.test(node)) {
     throw new TypeError(`node must be an http(s) URL, got ${JSON.stringify(node)}`);
   }
@@ -74,24 +65,26 @@ function checkOptions(options: ElasticsearchProductIndexOptions): void {
   if (typeof binding.modelId !== 'string' || binding.modelId.length === 0) {
     throw new TypeError(`binding.modelId must be a non-empty string, got ${binding.modelId}`);
   }
-  if (indexPrefix !== undefined && !PREFIX_PATTERN.test(indexPrefix)) {
+  if (typeof indexPrefix !== 'string' || !PREFIX_PATTERN.test(indexPrefix)) {
     throw new TypeError(`indexPrefix must match ${PREFIX_PATTERN}, got ${indexPrefix}`);
   }
-  if (hnsw !== undefined && !(Number.isInteger(hnsw.m) && Number.isInteger(hnsw.efConstruction))) {
+  if (!(Number.isInteger(hnsw?.m) && Number.isInteger(hnsw?.efConstruction))) {
     throw new TypeError(
       `hnsw.m and hnsw.efConstruction must be integers, got ${JSON.stringify(hnsw)}`,
     );
   }
+  if (!Number.isInteger(requestTimeoutMs) || requestTimeoutMs <= 0) {
+    throw new TypeError(`requestTimeoutMs must be a positive integer, got ${requestTimeoutMs}`);
+  }
 }
 
 function createClient(options: ElasticsearchProductIndexOptions): Client {
-  const ca =
-    options.ca ?? (options.caFile === undefined ? undefined : fs.readFileSync(options.caFile));
+  const { ca } = options;
   return new Client({
     node: options.node,
     auth: options.auth,
     tls: ca === undefined ? undefined : { ca },
-    requestTimeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    requestTimeout: options.requestTimeoutMs,
     // One retry covers a dropped keep-alive socket; an outage should surface fast.
     maxRetries: 1,
   });
@@ -114,8 +107,8 @@ export class ElasticsearchProductIndex implements ProductIndex {
   constructor(options: ElasticsearchProductIndexOptions) {
     checkOptions(options);
     this.binding = { modelId: options.binding.modelId, dims: options.binding.dims };
-    this.names = indexNames(options.indexPrefix ?? DEFAULT_PREFIX, this.binding.modelId);
-    this.hnsw = options.hnsw ?? DEFAULT_HNSW;
+    this.names = indexNames(options.indexPrefix, this.binding.modelId);
+    this.hnsw = options.hnsw;
     this.refresh = options.refresh ?? 'wait_for';
     this.logger = options.logger ?? pino({ enabled: false });
     this.client = createClient(options);

@@ -11,7 +11,6 @@
  * The sessions run in a worker thread (ort-worker.ts): onnxruntime-node runs a session
  * synchronously on the calling thread, which would stall the event loop for a whole batch.
  */
-import os from 'node:os';
 import path from 'node:path';
 import type * as ort from 'onnxruntime-node';
 import type { Logger } from 'pino';
@@ -34,15 +33,6 @@ export type { PreprocessedImage } from './clip-preprocess';
  */
 const PREPROCESS_CONCURRENCY = 4;
 
-/**
- * ORT thread defaults. Batches run one at a time (the micro-batcher serialises them), so every
- * core goes to parallelism inside an operator (intra-op). The session runs operators
- * sequentially, where inter-op threads would only sit idle, hence 1.
- */
-export function defaultOrtThreads(): { intraOpNumThreads: number; interOpNumThreads: number } {
-  return { intraOpNumThreads: os.availableParallelism(), interOpNumThreads: 1 };
-}
-
 export interface OnnxEmbedderOptions {
   /** Folder with config.json, visual/ and textual/ (Immich / OpenCLIP export layout). */
   readonly modelDir: string;
@@ -50,15 +40,15 @@ export interface OnnxEmbedderOptions {
   readonly modelId?: string;
   /** Photos with more pixels (width x height) are refused with PayloadTooLargeError. */
   readonly maxInputPixels: number;
-  /** ORT threads inside one operator; `defaultOrtThreads()` (all cores) when undefined. */
-  readonly intraOpNumThreads?: number | undefined;
-  /** ORT threads across operators; `defaultOrtThreads()` (1) when undefined. */
-  readonly interOpNumThreads?: number | undefined;
+  /** ORT threads inside one operator (config: every core, as batches run one at a time). */
+  readonly intraOpNumThreads: number;
+  /** ORT threads across operators (config: 1, as the session runs operators in sequence). */
+  readonly interOpNumThreads: number;
   /**
-   * Let ORT's worker threads spin while waiting for work (ORT's default). Off leaves the cores
-   * to sharp's decoding between runs, which matters when cores are few.
+   * Let ORT's worker threads spin while waiting for work. Off leaves the cores to sharp's
+   * decoding between runs, which matters when cores are few.
    */
-  readonly allowSpinning?: boolean | undefined;
+  readonly allowSpinning: boolean;
   readonly logger?: Logger;
 }
 
@@ -70,14 +60,13 @@ function checkOptions(options: OnnxEmbedderOptions): void {
     );
   }
   for (const [name, value] of Object.entries({ intraOpNumThreads, interOpNumThreads })) {
-    if (value !== undefined && (!Number.isInteger(value) || value < 0)) {
+    if (!Number.isInteger(value) || value < 0) {
       throw new TypeError(`OnnxEmbedder: ${name} must be a non-negative integer, got ${value}`);
     }
   }
 }
 
 function sessionOptions(options: OnnxEmbedderOptions): ort.InferenceSession.SessionOptions {
-  const defaults = defaultOrtThreads();
   return {
     executionProviders: ['cpu'],
     graphOptimizationLevel: 'all',
@@ -88,11 +77,11 @@ function sessionOptions(options: OnnxEmbedderOptions): ort.InferenceSession.Sess
     executionMode: 'sequential',
     // ORT writes warnings straight to stderr; we log through pino instead.
     logSeverityLevel: 3,
-    intraOpNumThreads: options.intraOpNumThreads ?? defaults.intraOpNumThreads,
-    interOpNumThreads: options.interOpNumThreads ?? defaults.interOpNumThreads,
+    intraOpNumThreads: options.intraOpNumThreads,
+    interOpNumThreads: options.interOpNumThreads,
     // Flattened by onnxruntime-node into the session config key session.intra_op.allow_spinning.
     extra: {
-      session: { intra_op: { allow_spinning: options.allowSpinning === false ? '0' : '1' } },
+      session: { intra_op: { allow_spinning: options.allowSpinning ? '1' : '0' } },
     },
   };
 }

@@ -141,7 +141,13 @@ describe('bench model generator', () => {
   });
 
   it('is loaded by the service adapter', async () => {
-    const embedder = await OnnxEmbedder.load({ modelDir: dir, maxInputPixels: 1_000_000 });
+    const embedder = await OnnxEmbedder.load({
+      modelDir: dir,
+      maxInputPixels: 1_000_000,
+      intraOpNumThreads: 1,
+      interOpNumThreads: 1,
+      allowSpinning: false,
+    });
     try {
       const photo = await sharp({
         create: { width: 300, height: 200, channels: 3, background: '#c83' },

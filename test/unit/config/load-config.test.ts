@@ -1,8 +1,13 @@
-import { ConfigError, loadConfig } from '../../../src/config/load-config';
+import { DEFAULTS } from '../../../src/config/defaults';
+import type { Config } from '../../../src/config/load-config';
+import { loadConfig } from '../../../src/config/load-config';
+import { ConfigError } from '../../../src/errors/config-error';
+
+const machine = { availableParallelism: 3 };
 
 function problemsOf(env: Record<string, string>): readonly string[] {
   try {
-    loadConfig(env);
+    loadConfig(env, machine);
   } catch (error) {
     if (error instanceof ConfigError) return error.problems;
     throw error;
@@ -10,46 +15,138 @@ function problemsOf(env: Record<string, string>): readonly string[] {
   throw new Error('expected a ConfigError');
 }
 
+/** The variable each problem names first (every problem starts with one). */
+const variables = (problems: readonly string[]) => problems.map((p) => p.split(/[: ]/)[0]);
+
+function elasticsearch(config: Config) {
+  if (config.index.kind !== 'elasticsearch') throw new Error('expected Elasticsearch');
+  return config.index;
+}
+
 describe('loadConfig', () => {
   it('defaults to the SQLite backend and the default catalog model', () => {
-    const config = loadConfig({});
-    expect(config.elasticsearch).toBeUndefined();
-    expect(config.model).toBe('ViT-B-32__laion2b-s34b-b79k');
-    expect(config.port).toBe(4000);
-    expect(Object.isFrozen(config)).toBe(true);
+    const config = loadConfig({}, machine);
+    expect(config.index).toEqual({ kind: 'sqlite', dataDir: './data' });
+    expect(config.model).toEqual({
+      name: 'ViT-B-32__laion2b-s34b-b79k',
+      dir: undefined,
+      modelsDir: './models/cache',
+      autoFetch: true,
+      baseUrl: undefined,
+      allowUnverified: true,
+    });
+    expect(config.http).toEqual({
+      host: '127.0.0.1',
+      port: 4000,
+      graphqlPath: '/graphql',
+      maxUploadBytes: 10 * 1024 * 1024,
+      maxUploadFiles: 10,
+    });
+    expect(config.nodeEnv).toBe('production');
+    expect(config.log).toEqual({ level: 'info' });
+    expect(config.indexing).toEqual({ maxImagesPerProduct: 10 });
   });
 
-  it('reads every variable it documents', () => {
-    const config = loadConfig({
-      PORT: '0',
-      DATA_DIR: '/tmp/x',
-      MODEL_DIR: '/models/toy',
-      MAX_UPLOAD_BYTES: '2048',
-      MAX_IMAGE_PIXELS: '100',
-      MODEL_AUTO_FETCH: 'false',
-      ES_URL: 'http://127.0.0.1:9200',
-      ES_API_KEY: 'abc',
+  it('gives SearchService its four limits, all from the defaults but the depth', () => {
+    expect(loadConfig({}, machine).search).toEqual({
+      defaultFirst: 10,
+      maxFirst: 100,
+      depth: 200,
+      maxTextLength: 1000,
     });
-    expect(config).toMatchObject({
-      port: 0,
-      dataDir: '/tmp/x',
-      modelDir: '/models/toy',
-      maxUploadBytes: 2048,
-      maxImagePixels: 100,
-      modelAutoFetch: false,
+    expect(loadConfig({ SEARCH_DEPTH: '50' }, machine).search).toEqual({
+      ...DEFAULTS.search,
+      depth: 50,
     });
-    expect(config.elasticsearch).toMatchObject({
+  });
+
+  it('freezes every section, not only the top', () => {
+    const config = loadConfig({ ES_URL: 'http://es:9200', ES_API_KEY: 'k' }, machine);
+    const objects = [
+      config,
+      config.http,
+      config.model,
+      config.inference,
+      config.inference.ort,
+      config.search,
+      config.index,
+      elasticsearch(config).hnsw,
+      elasticsearch(config).auth,
+    ];
+    for (const object of objects) expect(Object.isFrozen(object)).toBe(true);
+    expect(Object.isFrozen(DEFAULTS.elasticsearch.hnsw)).toBe(true);
+  });
+
+  it('reads every variable it documents into its section', () => {
+    const config = loadConfig(
+      {
+        PORT: '0',
+        DATA_DIR: '/tmp/x',
+        MODEL_DIR: '/models/toy',
+        MAX_UPLOAD_BYTES: '2048',
+        MAX_IMAGE_PIXELS: '100',
+        MAX_IMAGES_PER_PRODUCT: '3',
+        MODEL_AUTO_FETCH: 'false',
+        LOG_LEVEL: 'silent',
+      },
+      machine,
+    );
+    expect(config.http).toMatchObject({ port: 0, maxUploadBytes: 2048 });
+    expect(config.index).toEqual({ kind: 'sqlite', dataDir: '/tmp/x' });
+    expect(config.model).toMatchObject({ dir: '/models/toy', autoFetch: false });
+    expect(config.inference.maxImagePixels).toBe(100);
+    expect(config.indexing.maxImagesPerProduct).toBe(3);
+    expect(config.log.level).toBe('silent');
+  });
+
+  it('picks Elasticsearch when ES_URL is set, with its own settings', () => {
+    const config = loadConfig(
+      {
+        ES_URL: 'http://127.0.0.1:9200',
+        ES_API_KEY: 'abc',
+        ES_CA_FILE: '/etc/ca.pem',
+        ES_HNSW_M: '32',
+        DATA_DIR: '/ignored',
+      },
+      machine,
+    );
+    expect(config.index).toEqual({
+      kind: 'elasticsearch',
       url: 'http://127.0.0.1:9200',
       auth: { apiKey: 'abc' },
+      caFile: '/etc/ca.pem',
       indexPrefix: 'products',
+      hnsw: { m: 32, efConstruction: 100 },
+      requestTimeoutMs: 30_000,
     });
+    const basic = loadConfig(
+      { ES_URL: 'http://es:9200', ES_USERNAME: 'u', ES_PASSWORD: 'p' },
+      machine,
+    );
+    expect(elasticsearch(basic).auth).toEqual({ username: 'u', password: 'p' });
+    expect(elasticsearch(loadConfig({ ES_URL: 'http://es:9200' }, machine)).auth).toBeUndefined();
   });
 
-  it('lists every bad variable at once', () => {
-    const problems = problemsOf({ PORT: 'eighty', MAX_UPLOAD_BYTES: '-1', ES_URL: 'not a url' });
-    expect(problems.map((p) => p.split(':')[0])).toEqual(
-      expect.arrayContaining(['PORT', 'MAX_UPLOAD_BYTES', 'ES_URL']),
+  it('lists every bad variable at once, cross-variable rules included', () => {
+    const problems = problemsOf({
+      PORT: 'eighty',
+      MAX_UPLOAD_BYTES: '-1',
+      ES_URL: 'not a url',
+      ES_API_KEY: 'k',
+      ES_USERNAME: 'u',
+      ES_PASSWORD: 'p',
+      EMBED_MAX_QUEUE: '4',
+    });
+    expect(variables(problems)).toEqual(
+      expect.arrayContaining([
+        'PORT',
+        'MAX_UPLOAD_BYTES',
+        'ES_URL',
+        'ES_API_KEY',
+        'EMBED_MAX_QUEUE',
+      ]),
     );
+    expect(problems).toHaveLength(5);
   });
 
   it('refuses conflicting credentials and credentials without a URL', () => {
@@ -58,24 +155,37 @@ describe('loadConfig', () => {
     ).toHaveLength(1);
     expect(problemsOf({ ES_URL: 'http://es:9200', ES_USERNAME: 'u' })).toHaveLength(1);
     expect(problemsOf({ ES_API_KEY: 'k' })).toHaveLength(1);
+    expect(problemsOf({ ES_CA_FILE: '/etc/ca.pem' })).toHaveLength(1);
   });
 
-  it('treats an empty MODEL_DIR as unset', () => {
-    expect(loadConfig({ MODEL_DIR: '' }).modelDir).toBeUndefined();
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ MODEL_DIR: '' }, machine).model.dir).toBeUndefined();
+    expect(loadConfig({ ES_URL: ' ' }, machine).index.kind).toBe('sqlite');
   });
 
   it('sizes the inference queue and caches, and refuses a queue smaller than a batch', () => {
-    const config = loadConfig({});
-    expect(config).toMatchObject({
-      embedMaxBatchSize: 16,
-      embedMaxWaitMs: 5,
-      embedMaxQueue: 256,
-      textCacheSize: 4096,
-      imageCacheSize: 4096,
-    });
+    const { inference } = loadConfig({}, machine);
+    expect(inference.batching).toEqual({ maxBatchSize: 16, maxWaitMs: 5, maxQueue: 256 });
+    expect(inference.cache).toEqual({ textCacheSize: 4096, imageCacheSize: 4096 });
     expect(problemsOf({ EMBED_MAX_QUEUE: '4', EMBED_MAX_BATCH_SIZE: '16' })).toHaveLength(1);
-    expect(loadConfig({ TEXT_CACHE_SIZE: '0' }).textCacheSize).toBe(0);
-    expect(loadConfig({}).ortAllowSpinning).toBe(false);
-    expect(loadConfig({ ORT_ALLOW_SPINNING: 'true' }).ortAllowSpinning).toBe(true);
+    expect(loadConfig({ TEXT_CACHE_SIZE: '0' }, machine).inference.cache.textCacheSize).toBe(0);
+  });
+
+  it('gives ORT every core and one inter-op thread unless told otherwise', () => {
+    expect(loadConfig({}, machine).inference.ort).toEqual({
+      intraOpNumThreads: 3,
+      interOpNumThreads: 1,
+      allowSpinning: false,
+    });
+    const set = {
+      ORT_INTRA_OP_THREADS: '2',
+      ORT_INTER_OP_THREADS: '2',
+      ORT_ALLOW_SPINNING: 'true',
+    };
+    expect(loadConfig(set, machine).inference.ort).toEqual({
+      intraOpNumThreads: 2,
+      interOpNumThreads: 2,
+      allowSpinning: true,
+    });
   });
 });

@@ -1,5 +1,6 @@
 import net from 'node:net';
 import { ElasticsearchProductIndex } from '../../../../src/adapters/elasticsearch/elasticsearch-product-index';
+import { DEFAULTS } from '../../../../src/config/defaults';
 import type { ProductDocument } from '../../../../src/domain/product';
 import { AppError } from '../../../../src/errors/app-error';
 import {
@@ -51,7 +52,7 @@ describeElasticsearch('ElasticsearchProductIndex against a real node', () => {
       indexPrefix: prefix,
       binding: { modelId: overrides.modelId ?? MODEL, dims: overrides.dims ?? DIMS },
       hnsw: { m: 12, efConstruction: 64 },
-      requestTimeoutMs: overrides.requestTimeoutMs,
+      requestTimeoutMs: overrides.requestTimeoutMs ?? DEFAULTS.elasticsearch.requestTimeoutMs,
       refresh: true,
     });
     opened.push(index);
@@ -230,6 +231,8 @@ describeElasticsearch('ElasticsearchProductIndex against a real node', () => {
       node,
       indexPrefix: prefix,
       binding: { modelId: MODEL, dims: DIMS },
+      hnsw: DEFAULTS.elasticsearch.hnsw,
+      requestTimeoutMs: DEFAULTS.elasticsearch.requestTimeoutMs,
     });
     opened.push(index);
     await index.open();

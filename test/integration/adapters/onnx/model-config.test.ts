@@ -103,7 +103,14 @@ describe('loadModelConfig', () => {
 });
 
 describe('OnnxEmbedder.load checks the sessions against the config', () => {
-  const load = (modelDir: string) => OnnxEmbedder.load({ modelDir, maxInputPixels: 1e6 });
+  const load = (modelDir: string) =>
+    OnnxEmbedder.load({
+      modelDir,
+      maxInputPixels: 1e6,
+      intraOpNumThreads: 1,
+      interOpNumThreads: 1,
+      allowSpinning: false,
+    });
 
   it('refuses an embed_dim the model does not output', async () => {
     await editJson('config.json', (json) => (json.embed_dim = 512));

@@ -1,0 +1,42 @@
+import { deepFreeze } from './deep-freeze';
+
+/**
+ * Every default the service has, written once. The environment schema falls back to these,
+ * and the settings no variable controls (page limits, text length) come only from here.
+ * Adapters, services and scripts take their values from Config and keep none of their own;
+ * tests that build an adapter by hand borrow from here rather than copy a number.
+ *
+ * One default is not here because it is not a constant: ORT's intra-op threads default to the
+ * machine's cores (`os.availableParallelism()`), which loadConfig takes as an argument.
+ */
+export const DEFAULTS = deepFreeze({
+  nodeEnv: 'production',
+  http: {
+    host: '127.0.0.1',
+    port: 4000,
+    graphqlPath: '/graphql',
+    maxUploadBytes: 10 * 1024 * 1024,
+    maxUploadFiles: 10,
+  },
+  log: { level: 'info' },
+  model: {
+    name: 'ViT-B-32__laion2b-s34b-b79k',
+    modelsDir: './models/cache',
+    autoFetch: true,
+    allowUnverified: true,
+  },
+  inference: {
+    maxImagePixels: 40_000_000,
+    ort: { interOpNumThreads: 1, allowSpinning: false },
+    batching: { maxBatchSize: 16, maxWaitMs: 5, maxQueue: 256 },
+    cache: { textCacheSize: 4096, imageCacheSize: 4096 },
+  },
+  search: { defaultFirst: 10, maxFirst: 100, depth: 200, maxTextLength: 1000 },
+  indexing: { maxImagesPerProduct: 10 },
+  sqlite: { dataDir: './data' },
+  elasticsearch: {
+    indexPrefix: 'products',
+    hnsw: { m: 16, efConstruction: 100 },
+    requestTimeoutMs: 30_000,
+  },
+} as const);

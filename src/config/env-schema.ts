@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { DEFAULTS } from './defaults';
+
+/**
+ * The environment variables the service reads, one entry each, checked one at a time (the
+ * README's configuration table documents the same names). Rules that involve two variables
+ * live in loadConfig, so they can be reported alongside these.
+ */
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+// An empty or blank variable means "unset": `FOO= npm start` should not be an error.
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
+
+const { http, model, inference, elasticsearch: es } = DEFAULTS;
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default(DEFAULTS.nodeEnv),
+  HOST: z.string().min(1).default(http.host),
+  PORT: int(0, 65535).default(http.port),
+  GRAPHQL_PATH: z
+    .string()
+    .regex(/^\/[\w\-/]*$/)
+    .default(http.graphqlPath),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default(DEFAULTS.log.level),
+  DATA_DIR: z.string().min(1).default(DEFAULTS.sqlite.dataDir),
+  MODEL: z.string().min(1).default(model.name),
+  MODEL_DIR: optionalString,
+  MODELS_DIR: z.string().min(1).default(model.modelsDir),
+  MODEL_AUTO_FETCH: bool.default(model.autoFetch),
+  MODELS_BASE_URL: optionalString.pipe(z.string().url().optional()),
+  MODELS_ALLOW_UNVERIFIED: bool.default(model.allowUnverified),
+  ORT_INTRA_OP_THREADS: int(1, 256).optional(),
+  ORT_INTER_OP_THREADS: int(1, 256).default(inference.ort.interOpNumThreads),
+  ORT_ALLOW_SPINNING: bool.default(inference.ort.allowSpinning),
+  EMBED_MAX_BATCH_SIZE: int(1, 256).default(inference.batching.maxBatchSize),
+  EMBED_MAX_WAIT_MS: int(0, 1000).default(inference.batching.maxWaitMs),
+  EMBED_MAX_QUEUE: int(1, 100_000).default(inference.batching.maxQueue),
+  TEXT_CACHE_SIZE: int(0, 1_000_000).default(inference.cache.textCacheSize),
+  IMAGE_CACHE_SIZE: int(0, 1_000_000).default(inference.cache.imageCacheSize),
+  MAX_UPLOAD_BYTES: int(1024, 1024 * 1024 * 1024).default(http.maxUploadBytes),
+  MAX_UPLOAD_FILES: int(1, 100).default(http.maxUploadFiles),
+  MAX_IMAGE_PIXELS: int(1, 1_000_000_000).default(inference.maxImagePixels),
+  MAX_IMAGES_PER_PRODUCT: int(1, 100).default(DEFAULTS.indexing.maxImagesPerProduct),
+  SEARCH_DEPTH: int(10, 10_000).default(DEFAULTS.search.depth),
+  ES_URL: optionalString.pipe(z.string().url().optional()),
+  ES_API_KEY: optionalString,
+  ES_USERNAME: optionalString,
+  ES_PASSWORD: optionalString,
+  ES_CA_FILE: optionalString,
+  ES_INDEX_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]*$/)
+    .default(es.indexPrefix),
+  ES_HNSW_M: int(2, 512).default(es.hnsw.m),
+  ES_HNSW_EF_CONSTRUCTION: int(10, 4096).default(es.hnsw.efConstruction),
+  ES_REQUEST_TIMEOUT_MS: int(100, 600_000).default(es.requestTimeoutMs),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+type EnvShape = typeof envSchema.shape;
+
+/** One variable parsed alone: its value, or undefined when it is invalid (reported elsewhere). */
+export function envField<K extends keyof EnvShape>(
+  env: Readonly<Record<string, string | undefined>>,
+  key: K,
+): z.output<EnvShape[K]> | undefined {
+  const parsed = envSchema.shape[key].safeParse(env[key]);
+  return parsed.success ? (parsed.data as z.output<EnvShape[K]>) : undefined;
+}

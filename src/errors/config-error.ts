@@ -1,0 +1,11 @@
+/**
+ * Thrown by loadConfig at start-up, and nowhere else: the settings are wrong, so the service
+ * must not start. `problems` lists every bad variable at once, each naming the variable first,
+ * so one restart fixes them all.
+ */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
