@@ -67,7 +67,7 @@ export const ERROR_STATUS: Readonly<Record<ClientCode, CodeStatus>> = Object.fre
   INTROSPECTION_DISABLED: { status: 400 },
 });
 
-export function isClientCode(value: unknown): value is ClientCode {
+function isClientCode(value: unknown): value is ClientCode {
   return typeof value === 'string' && Object.hasOwn(ERROR_STATUS, value);
 }
 
