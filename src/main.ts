@@ -5,8 +5,7 @@
 import { createApp } from './composition/create-app';
 import type { ModelSettings } from './config/load-config';
 import { loadConfig } from './config/load-config';
-import { isAppError } from './errors/app-error';
-import { ConfigError } from './errors/config-error';
+import { describeStartupFailure } from './errors/startup-failure';
 import { createHttpServer } from './http/http-server';
 import type { Logger } from './observability/logger';
 import { createLogger } from './observability/logger';
@@ -69,18 +68,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  // Start-up failures go to stderr as plain sentences: the logger may not exist yet.
-  const message =
-    error instanceof ConfigError || isAppError(error)
-      ? error.message
-      : error instanceof Error
-        ? (error.stack ?? error.message)
-        : String(error);
-  const hint =
-    isAppError(error) && error.code === 'MODEL_UNAVAILABLE'
-      ? '\nTo try the service without a download, use the toy colour model:\n' +
-        '  npm run models:toy -- --out models/toy && MODEL_DIR=models/toy npm start\n'
-      : '';
-  process.stderr.write(`\nproduct-image-search could not start:\n${message}\n${hint}`);
+  process.stderr.write(describeStartupFailure(error));
   process.exit(1);
 });

@@ -1,4 +1,5 @@
 import type { Config } from '../config/load-config';
+import { ConfigError } from '../errors/config-error';
 import type { Logger } from '../observability/logger';
 import { InstrumentedProductIndex } from '../observability/instrumented-product-index';
 import type { Metrics } from '../observability/metrics';
@@ -37,7 +38,8 @@ export async function createApp(
   modelDir: string | undefined = config.model.dir,
 ): Promise<App> {
   if (modelDir === undefined) {
-    throw new TypeError('createApp needs a model folder: set MODEL_DIR or resolve a catalog model');
+    // A start-up setting is missing, like any other bad variable: one kind, one message style.
+    throw new ConfigError(['MODEL_DIR: not set, and no catalog model was resolved']);
   }
   const metrics = createMetrics();
   const embedder = await createEmbedder(config.inference, logger, modelDir, metrics);

@@ -1,20 +1,11 @@
 /**
  * The error model shared by every layer. Services and adapters throw AppError subclasses;
- * only graphql/ turns them into GraphQL errors (extensions.code = AppError.code).
+ * `toClientError` (client-error.ts) turns anything thrown into what a client may see, and the
+ * code's HTTP status comes from the table in error-codes.ts.
  */
-export const ErrorCode = {
-  BAD_USER_INPUT: 'BAD_USER_INPUT',
-  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
-  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
-  NOT_FOUND: 'NOT_FOUND',
-  EMBEDDING_FAILED: 'EMBEDDING_FAILED',
-  INDEX_UNAVAILABLE: 'INDEX_UNAVAILABLE',
-  DIMENSION_MISMATCH: 'DIMENSION_MISMATCH',
-  OVERLOADED: 'OVERLOADED',
-  MODEL_UNAVAILABLE: 'MODEL_UNAVAILABLE',
-  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
-} as const;
-export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+import { ErrorCode } from './error-codes';
+
+export { ErrorCode } from './error-codes';
 
 export abstract class AppError extends Error {
   abstract readonly code: ErrorCode;
@@ -46,8 +37,13 @@ export class EmbeddingFailedError extends AppError {
 export class IndexUnavailableError extends AppError {
   readonly code = ErrorCode.INDEX_UNAVAILABLE;
 }
+/** A vector, or an index, of other dims than the model's. */
 export class DimensionMismatchError extends AppError {
   readonly code = ErrorCode.DIMENSION_MISMATCH;
+}
+/** The index was built by another model: same dims maybe, but its vectors live in another space. */
+export class ModelMismatchError extends AppError {
+  readonly code = ErrorCode.MODEL_MISMATCH;
 }
 export class OverloadedError extends AppError {
   readonly code = ErrorCode.OVERLOADED;

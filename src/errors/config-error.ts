@@ -1,5 +1,5 @@
 /**
- * Thrown by loadConfig at start-up, and nowhere else: the settings are wrong, so the service
+ * Thrown at start-up only (by loadConfig, and by createApp when no model folder was resolved): the settings are wrong, so the service
  * must not start. `problems` lists every bad variable at once, each naming the variable first,
  * so one restart fixes them all.
  */

@@ -5,6 +5,7 @@ import { graphqlMetricsPlugin } from './plugins/metrics.plugin';
 import type { GraphqlObserver } from '../observability/metrics';
 import type { GraphqlContext } from './context';
 import { createFormatError } from './format-error';
+import { httpStatusPlugin } from './plugins/http-status.plugin';
 import { loggingPlugin } from './plugins/logging.plugin';
 import { resolvers } from './resolvers/resolvers';
 import { loadTypeDefs } from './schema';
@@ -18,7 +19,9 @@ export interface ApolloOptions {
 
 /**
  * CSRF prevention stays on (multipart requests must carry `Apollo-Require-Preflight`), the
- * landing page is ours (GraphiQL), introspection is on so GraphiQL and codegen work.
+ * landing page is ours (GraphiQL), introspection is on so GraphiQL and codegen work. A request
+ * that fails as a whole answers with its code's HTTP status to clients that take
+ * `application/graphql-response+json` (httpStatusPlugin).
  */
 export function createApolloServer(options: ApolloOptions): ApolloServer<GraphqlContext> {
   const development = options.nodeEnv === 'development';
@@ -36,6 +39,7 @@ export function createApolloServer(options: ApolloOptions): ApolloServer<Graphql
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       loggingPlugin(),
+      httpStatusPlugin<GraphqlContext>(),
       ...(options.metrics ? [graphqlMetricsPlugin<GraphqlContext>(options.metrics)] : []),
     ],
   });

@@ -119,7 +119,7 @@ export function createHttpServer(args: {
       started ??= apollo.start().then(() => {
         graphqlRoutes(expressApp, { app, config, apollo });
         expressApp.use(notFoundHandler());
-        expressApp.use(jsonErrorHandler());
+        expressApp.use(jsonErrorHandler({ includeStack: config.nodeEnv === 'development' }));
       });
       await started;
       await new Promise<void>((resolve, reject) => {

@@ -23,7 +23,8 @@ export interface KeywordQuery {
  *
  * Invariants:
  * - An index is bound to one model id and its dims. `open()` creates what is missing and
- *   throws DimensionMismatchError when existing data was made with other dims.
+ *   throws DimensionMismatchError when existing data was made with other dims, and
+ *   ModelMismatchError when it was made by another model with the same dims.
  * - `upsert` replaces the whole product (fields and images) atomically; once it resolves the
  *   write is durable and visible to searches. A rejected upsert changes nothing.
  * - `searchVector` is a pre-filtered kNN over image vectors that returns at most one hit per

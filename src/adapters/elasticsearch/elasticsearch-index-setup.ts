@@ -1,5 +1,5 @@
 import { errors as esErrors, type Client } from '@elastic/elasticsearch';
-import { DimensionMismatchError } from '../../errors/app-error';
+import { DimensionMismatchError, ModelMismatchError } from '../../errors/app-error';
 import type { ProductIndexBinding } from '../../ports/product-index.port';
 import {
   buildIndexBody,
@@ -26,7 +26,10 @@ async function existingMapping(client: Client, names: IndexNames): Promise<unkno
   }
 }
 
-/** Throws DIMENSION_MISMATCH unless every index behind the alias was made for this model. */
+/**
+ * Throws DIMENSION_MISMATCH for an index of other dims, MODEL_MISMATCH for one made by another
+ * model: every index behind the alias must have been made for this model.
+ */
 function checkBindings(mappings: unknown[], names: IndexNames, binding: ProductIndexBinding): void {
   for (const mapping of mappings) {
     const existing = readBinding(mapping);
@@ -42,7 +45,7 @@ function checkBindings(mappings: unknown[], names: IndexNames, binding: ProductI
     }
     if (existing.modelId !== undefined && existing.modelId !== binding.modelId) {
       // Same slug, same dims, other model: its vectors live in another space.
-      throw new DimensionMismatchError('The Elasticsearch index was made by another model', {
+      throw new ModelMismatchError('The Elasticsearch index was made by another model', {
         index: names.alias,
         expectedModelId: binding.modelId,
         actualModelId: existing.modelId,

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { ProductIndexBinding } from '../../ports/product-index.port';
-import { DimensionMismatchError } from '../../errors/app-error';
+import { DimensionMismatchError, ModelMismatchError } from '../../errors/app-error';
 
 /**
  * Schema migrations, applied in order; PRAGMA user_version records how many ran.
@@ -94,16 +94,16 @@ export function checkBinding(db: Database.Database, binding: ProductIndexBinding
       insert.run('dims', String(binding.dims));
       return;
     }
-    if (Number(dims) !== binding.dims || modelId !== binding.modelId) {
-      throw new DimensionMismatchError(
-        `The catalog was built by model ${modelId} (${dims} dims), not ${binding.modelId} (${binding.dims} dims); re-index into a new data directory`,
-        {
-          expectedModelId: modelId,
-          expectedDims: Number(dims),
-          actualModelId: binding.modelId,
-          actualDims: binding.dims,
-        },
-      );
-    }
+    if (Number(dims) === binding.dims && modelId === binding.modelId) return;
+    const details = {
+      expectedModelId: modelId,
+      expectedDims: Number(dims),
+      actualModelId: binding.modelId,
+      actualDims: binding.dims,
+    };
+    const message = `The catalog was built by model ${modelId} (${dims} dims), not ${binding.modelId} (${binding.dims} dims); re-index into a new data directory`;
+    // Other dims cannot even be compared; same dims but another model compare wrongly.
+    if (Number(dims) !== binding.dims) throw new DimensionMismatchError(message, details);
+    throw new ModelMismatchError(message, details);
   }).immediate();
 }

@@ -1,8 +1,8 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { isAppError } from '../../errors/app-error';
+import { toClientError } from '../../errors/client-error';
 import type { GraphqlContext } from '../context';
-import { toClientError } from '../format-error';
 
 /**
  * Logs each operation with the request's own logger (and so its request id). Client mistakes
@@ -16,7 +16,7 @@ export function loggingPlugin(): ApolloServerPlugin<GraphqlContext> {
       return {
         async didEncounterErrors({ errors, operationName }) {
           for (const error of errors) {
-            const client = toClientError(error);
+            const client = toClientError(error, { includeStack: false });
             const original = unwrapResolverError(error);
             if (client.code === 'INTERNAL_SERVER_ERROR') {
               contextValue.logger.error(

@@ -5,7 +5,7 @@ import {
   NotFoundError,
   PayloadTooLargeError,
 } from '../../../src/errors/app-error';
-import { createFormatError, toClientError } from '../../../src/graphql/format-error';
+import { createFormatError } from '../../../src/graphql/format-error';
 
 /** The shape of the http-errors objects graphql-upload-ts's multipart parser rejects with. */
 function createHttpError(status: number, message: string): Error {
@@ -104,9 +104,5 @@ describe('formatError', () => {
       const out = prod({ message: 'x' }, value);
       expect(out.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
     }
-  });
-
-  it('does not treat a 500 http-error as a client mistake', () => {
-    expect(toClientError(createHttpError(500, 'db down')).code).toBe('INTERNAL_SERVER_ERROR');
   });
 });

@@ -103,14 +103,12 @@ describeElasticsearch('ElasticsearchProductIndex against a real node', () => {
     });
   });
 
-  it('reopens an existing index and refuses other dims or another model with DIMENSION_MISMATCH', async () => {
+  it('reopens an existing index; refuses other dims (DIMENSION_MISMATCH) or another model (MODEL_MISMATCH)', async () => {
     await openIndex();
     await expect(adapter().open()).resolves.toBeUndefined();
     expect(await codeOf(adapter({ dims: DIMS * 2 }).open())).toBe('DIMENSION_MISMATCH');
     // Same slug (case and punctuation differ), same dims, different model.
-    expect(await codeOf(adapter({ modelId: 'vit-b-32 test_model' }).open())).toBe(
-      'DIMENSION_MISMATCH',
-    );
+    expect(await codeOf(adapter({ modelId: 'vit-b-32 test_model' }).open())).toBe('MODEL_MISMATCH');
   });
 
   it('stores products without echoing vectors, replaces on re-index and deletes', async () => {

@@ -64,7 +64,7 @@ describe('SqliteProductIndex', () => {
     await (await start()).close();
     const other = new SqliteProductIndex({ dataDir, binding: { ...binding, modelId: 'other' } });
     const error = await rejection(other.open());
-    expect(isAppError(error) && error.code).toBe('DIMENSION_MISMATCH');
+    expect(isAppError(error) && error.code).toBe('MODEL_MISMATCH');
     expect(isAppError(error) && error.details).toEqual({
       expectedModelId: 'unit-model',
       expectedDims: 4,
@@ -72,6 +72,16 @@ describe('SqliteProductIndex', () => {
       actualDims: 4,
     });
     await expect(other.ping()).rejects.toMatchObject({ code: 'INDEX_UNAVAILABLE' });
+  });
+
+  it('refuses a catalog of other dims with DIMENSION_MISMATCH, whatever the model', async () => {
+    await (await start()).close();
+    for (const modelId of [binding.modelId, 'other']) {
+      const other = new SqliteProductIndex({ dataDir, binding: { modelId, dims: 8 } });
+      const error = await rejection(other.open());
+      expect(isAppError(error) && error.code).toBe('DIMENSION_MISMATCH');
+      expect(isAppError(error) && error.details).toMatchObject({ expectedDims: 4, actualDims: 8 });
+    }
   });
 
   it('rolls back an upsert that fails half-way', async () => {
