@@ -88,7 +88,8 @@ export const similarImages: NonNullable<QueryResolvers['similarImages']> = async
   };
 };
 
-export const searchHitResolvers: SearchHitResolvers = {
+// Required: a field added to SearchHit in schema.graphql fails tsc until it has a resolver.
+export const searchHitResolvers: Required<SearchHitResolvers> = {
   product: (parent) => parent.product,
   score: (parent) => parent.hit.score,
   matchedImage: (parent) =>
