@@ -1,28 +1,14 @@
-import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+import { GraphQLScalarType } from 'graphql';
+import { DateTimeISOResolver } from 'graphql-scalars';
 
-function parseDateTime(value: unknown): string {
-  if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) {
-    throw new GraphQLError('DateTime must be an ISO 8601 string', {
-      extensions: { code: 'BAD_USER_INPUT' },
-    });
-  }
-  return new Date(value).toISOString();
-}
-
-/** ISO 8601 strings both ways; the domain already stores timestamps as ISO strings. */
-export const DateTimeScalar = new GraphQLScalarType<string, string>({
+/**
+ * DateTime as clients have always read it: `Date#toISOString()` strings (UTC, milliseconds,
+ * `Z`), which is what the domain stores. DateTimeISO, not DateTime: graphql-scalars' DateTime
+ * serialises to a Date object, which only becomes this string once the response is JSON.
+ * Apollo copies a scalar's name and description onto the schema's type, so both are the SDL's.
+ */
+export const DateTimeScalar = new GraphQLScalarType({
+  ...DateTimeISOResolver.toConfig(),
   name: 'DateTime',
   description: 'ISO 8601 date-time string.',
-  serialize(value) {
-    if (value instanceof Date) return value.toISOString();
-    if (typeof value === 'string') return value;
-    throw new GraphQLError('DateTime cannot represent a non-date value');
-  },
-  parseValue: parseDateTime,
-  parseLiteral(node) {
-    if (node.kind !== Kind.STRING) {
-      throw new GraphQLError('DateTime must be a string literal', { nodes: node });
-    }
-    return parseDateTime(node.value);
-  },
 });

@@ -172,6 +172,21 @@ describe('product loading through the per-request DataLoader', () => {
   });
 });
 
+describe('DateTime fields', () => {
+  it('answer the stored ISO 8601 string exactly, and introspect as before', async () => {
+    services.products.set('a', product('a', { updatedAt: '2026-02-03T04:05:06.789Z' }));
+    const result = await run(`{
+      product(id: "a") { createdAt updatedAt }
+      __type(name: "DateTime") { name description specifiedByURL }
+    }`);
+    expect(result.errors).toBeUndefined();
+    expect(result.data).toEqual({
+      product: { createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-02-03T04:05:06.789Z' },
+      __type: { name: 'DateTime', description: 'ISO 8601 date-time string.', specifiedByURL: null },
+    });
+  });
+});
+
 describe('similarImages', () => {
   const query = `query($image: Upload, $text: String, $fusion: FusionInput, $filter: ProductFilter) {
     similarImages(image: $image, text: $text, first: 2, after: "c", minScore: 0.5,

@@ -1,0 +1,394 @@
+import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
+import type { Product as DomainProduct, ProductImage as DomainProductImage } from '../../domain/product';
+import type { LoadedHit } from '../resolvers/parent-types';
+import type { GraphqlContext } from '../context';
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
+export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+  /** ISO 8601 date-time string. */
+  DateTime: { input: Date; output: string; }
+  /**
+   * Product image search. Shoppers search the catalog with a photo, with words, or both;
+   * catalog teams index products with one or more photos.
+   * Uploads follow the GraphQL multipart request spec; send the header
+   * `Apollo-Require-Preflight: true` with multipart requests (CSRF prevention).
+   */
+  Upload: { input: Promise<import('graphql-upload-ts').FileUpload>; output: never; }
+};
+
+export type DeleteProductPayload = {
+  readonly __typename?: 'DeleteProductPayload';
+  readonly deleted: Scalars['Boolean']['output'];
+  readonly id: Scalars['ID']['output'];
+};
+
+export type FusionInput = {
+  /** Weight of the kNN list for the uploaded photo. */
+  readonly imageWeight?: InputMaybe<Scalars['Float']['input']>;
+  /** Weight of the BM25 list over title and description. */
+  readonly keywordWeight?: InputMaybe<Scalars['Float']['input']>;
+  readonly mode?: InputMaybe<FusionMode>;
+  /** RRF rank constant. */
+  readonly rrfK?: InputMaybe<Scalars['Int']['input']>;
+  /** Weight of the kNN list for the CLIP vector of the text. */
+  readonly textWeight?: InputMaybe<Scalars['Float']['input']>;
+};
+
+export type FusionMode =
+  /** Weighted mean of normalised scores: cosine mapped to [0, 1], BM25 divided by the best BM25. */
+  | 'LINEAR'
+  /** Reciprocal rank fusion: sum of weight / (rrfK + rank) over the ranked lists. */
+  | 'RRF';
+
+export type Mutation = {
+  readonly __typename?: 'Mutation';
+  /** Delete a product. Fails with NOT_FOUND for an unknown id. */
+  readonly deleteProduct: DeleteProductPayload;
+  /** Index a product with its photos. Indexing an existing id replaces that product. */
+  readonly indexProduct: Product;
+};
+
+
+export type MutationDeleteProductArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationIndexProductArgs = {
+  input: ProductInput;
+};
+
+export type PageInfo = {
+  readonly __typename?: 'PageInfo';
+  readonly endCursor?: Maybe<Scalars['String']['output']>;
+  readonly hasNextPage: Scalars['Boolean']['output'];
+  readonly hasPreviousPage: Scalars['Boolean']['output'];
+};
+
+export type Product = {
+  readonly __typename?: 'Product';
+  readonly category: Scalars['String']['output'];
+  readonly createdAt: Scalars['DateTime']['output'];
+  readonly currency: Scalars['String']['output'];
+  readonly description: Scalars['String']['output'];
+  readonly id: Scalars['ID']['output'];
+  readonly images: ReadonlyArray<ProductImage>;
+  readonly inStock: Scalars['Boolean']['output'];
+  /** Id of the model whose vectors index this product. */
+  readonly modelId: Scalars['String']['output'];
+  readonly price: Scalars['Float']['output'];
+  readonly tags: ReadonlyArray<Scalars['String']['output']>;
+  readonly title: Scalars['String']['output'];
+  readonly updatedAt: Scalars['DateTime']['output'];
+};
+
+export type ProductFilter = {
+  /** Exact category. */
+  readonly category?: InputMaybe<Scalars['String']['input']>;
+  readonly inStock?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Inclusive upper bound. */
+  readonly maxPrice?: InputMaybe<Scalars['Float']['input']>;
+  /** Inclusive lower bound. */
+  readonly minPrice?: InputMaybe<Scalars['Float']['input']>;
+  /** The product must carry every one of these tags. */
+  readonly tags?: InputMaybe<ReadonlyArray<Scalars['String']['input']>>;
+};
+
+export type ProductImage = {
+  readonly __typename?: 'ProductImage';
+  readonly contentSha256: Scalars['String']['output'];
+  readonly filename?: Maybe<Scalars['String']['output']>;
+  readonly height: Scalars['Int']['output'];
+  readonly id: Scalars['ID']['output'];
+  readonly position: Scalars['Int']['output'];
+  readonly url?: Maybe<Scalars['String']['output']>;
+  readonly width: Scalars['Int']['output'];
+};
+
+export type ProductInput = {
+  readonly category: Scalars['String']['input'];
+  /** ISO 4217 code, e.g. USD. */
+  readonly currency: Scalars['String']['input'];
+  readonly description?: InputMaybe<Scalars['String']['input']>;
+  /** The catalog's own SKU. */
+  readonly id: Scalars['ID']['input'];
+  /** Source URLs of the photos, in the same order as images, where known. */
+  readonly imageUrls?: InputMaybe<ReadonlyArray<InputMaybe<Scalars['String']['input']>>>;
+  /** One or more photos (JPEG, PNG, WebP, GIF, AVIF, TIFF). */
+  readonly images: ReadonlyArray<Scalars['Upload']['input']>;
+  /** Defaults to true. */
+  readonly inStock?: InputMaybe<Scalars['Boolean']['input']>;
+  readonly price: Scalars['Float']['input'];
+  readonly tags?: InputMaybe<ReadonlyArray<Scalars['String']['input']>>;
+  readonly title: Scalars['String']['input'];
+};
+
+export type Query = {
+  readonly __typename?: 'Query';
+  /** One product by its catalog id, or null. */
+  readonly product?: Maybe<Product>;
+  /** Products by id, in the order asked, null for unknown ids. */
+  readonly products: ReadonlyArray<Maybe<Product>>;
+  /**
+   * Rank products by an uploaded photo, by text, or by both. Returns one hit per product.
+   * At least one of `image` and `text` is required.
+   */
+  readonly similarImages: SearchConnection;
+};
+
+
+export type QueryProductArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryProductsArgs = {
+  ids: ReadonlyArray<Scalars['ID']['input']>;
+};
+
+
+export type QuerySimilarImagesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<ProductFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  fusion?: InputMaybe<FusionInput>;
+  image?: InputMaybe<Scalars['Upload']['input']>;
+  minScore?: InputMaybe<Scalars['Float']['input']>;
+  text?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type SearchConnection = {
+  readonly __typename?: 'SearchConnection';
+  readonly edges: ReadonlyArray<SearchEdge>;
+  readonly pageInfo: PageInfo;
+};
+
+export type SearchEdge = {
+  readonly __typename?: 'SearchEdge';
+  readonly cursor: Scalars['String']['output'];
+  readonly node: SearchHit;
+};
+
+export type SearchHit = {
+  readonly __typename?: 'SearchHit';
+  /** The photo of this product that matched best (null when only keywords matched). */
+  readonly matchedImage?: Maybe<ProductImage>;
+  readonly product: Product;
+  /**
+   * Image-only searches: the cosine similarity of the best image (-1 to 1).
+   * Text or image + text searches: the fused score (RRF or LINEAR).
+   */
+  readonly score: Scalars['Float']['output'];
+};
+
+
+
+export type ResolverTypeWrapper<T> = Promise<T> | T | Error;
+
+
+export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {
+  resolve: ResolverFn<TResult, TParent, TContext, TArgs>;
+};
+export type Resolver<TResult, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = ResolverFn<TResult, TParent, TContext, TArgs> | ResolverWithResolve<TResult, TParent, TContext, TArgs>;
+
+export type ResolverFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Promise<TResult> | TResult;
+
+export type SubscriptionSubscribeFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => AsyncIterable<TResult> | Promise<AsyncIterable<TResult>>;
+
+export type SubscriptionResolveFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+export interface SubscriptionSubscriberObject<TResult, TKey extends string, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<{ [key in TKey]: TResult }, TParent, TContext, TArgs>;
+  resolve?: SubscriptionResolveFn<TResult, { [key in TKey]: TResult }, TContext, TArgs>;
+}
+
+export interface SubscriptionResolverObject<TResult, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<any, TParent, TContext, TArgs>;
+  resolve: SubscriptionResolveFn<TResult, any, TContext, TArgs>;
+}
+
+export type SubscriptionObject<TResult, TKey extends string, TParent, TContext, TArgs> =
+  | SubscriptionSubscriberObject<TResult, TKey, TParent, TContext, TArgs>
+  | SubscriptionResolverObject<TResult, TParent, TContext, TArgs>;
+
+export type SubscriptionResolver<TResult, TKey extends string, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> =
+  | ((...args: any[]) => SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>)
+  | SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>;
+
+export type TypeResolveFn<TTypes, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (
+  parent: TParent,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Maybe<TTypes> | Promise<Maybe<TTypes>>;
+
+export type IsTypeOfResolverFn<T = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (obj: T, context: TContext, info: GraphQLResolveInfo) => boolean | Promise<boolean>;
+
+export type NextResolverFn<T> = () => Promise<T>;
+
+export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = (
+  next: NextResolverFn<TResult>,
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+
+
+
+
+/** Mapping between all available schema types and the resolvers types */
+export type ResolversTypes = {
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DeleteProductPayload: ResolverTypeWrapper<DeleteProductPayload>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  FusionInput: FusionInput;
+  FusionMode: FusionMode;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
+  Product: ResolverTypeWrapper<DomainProduct>;
+  ProductFilter: ProductFilter;
+  ProductImage: ResolverTypeWrapper<DomainProductImage>;
+  ProductInput: ProductInput;
+  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  SearchConnection: ResolverTypeWrapper<Omit<SearchConnection, 'edges'> & { edges: ReadonlyArray<ResolversTypes['SearchEdge']> }>;
+  SearchEdge: ResolverTypeWrapper<Omit<SearchEdge, 'node'> & { node: ResolversTypes['SearchHit'] }>;
+  SearchHit: ResolverTypeWrapper<LoadedHit>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Upload: ResolverTypeWrapper<Scalars['Upload']['output']>;
+};
+
+/** Mapping between all available schema types and the resolvers parents */
+export type ResolversParentTypes = {
+  Boolean: Scalars['Boolean']['output'];
+  DateTime: Scalars['DateTime']['output'];
+  DeleteProductPayload: DeleteProductPayload;
+  Float: Scalars['Float']['output'];
+  FusionInput: FusionInput;
+  ID: Scalars['ID']['output'];
+  Int: Scalars['Int']['output'];
+  Mutation: Record<PropertyKey, never>;
+  PageInfo: PageInfo;
+  Product: DomainProduct;
+  ProductFilter: ProductFilter;
+  ProductImage: DomainProductImage;
+  ProductInput: ProductInput;
+  Query: Record<PropertyKey, never>;
+  SearchConnection: Omit<SearchConnection, 'edges'> & { edges: ReadonlyArray<ResolversParentTypes['SearchEdge']> };
+  SearchEdge: Omit<SearchEdge, 'node'> & { node: ResolversParentTypes['SearchHit'] };
+  SearchHit: LoadedHit;
+  String: Scalars['String']['output'];
+  Upload: Scalars['Upload']['output'];
+};
+
+export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
+  name: 'DateTime';
+}
+
+export type DeleteProductPayloadResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['DeleteProductPayload'] = ResolversParentTypes['DeleteProductPayload']> = {
+  deleted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type MutationResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  deleteProduct?: Resolver<ResolversTypes['DeleteProductPayload'], ParentType, ContextType, RequireFields<MutationDeleteProductArgs, 'id'>>;
+  indexProduct?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationIndexProductArgs, 'input'>>;
+};
+
+export type PageInfoResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type ProductResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product']> = {
+  category?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  images?: Resolver<ReadonlyArray<ResolversTypes['ProductImage']>, ParentType, ContextType>;
+  inStock?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  modelId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  price?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  tags?: Resolver<ReadonlyArray<ResolversTypes['String']>, ParentType, ContextType>;
+  title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type ProductImageResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['ProductImage'] = ResolversParentTypes['ProductImage']> = {
+  contentSha256?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  filename?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  height?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  position?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  url?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  width?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type QueryResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<QueryProductArgs, 'id'>>;
+  products?: Resolver<ReadonlyArray<Maybe<ResolversTypes['Product']>>, ParentType, ContextType, RequireFields<QueryProductsArgs, 'ids'>>;
+  similarImages?: Resolver<ResolversTypes['SearchConnection'], ParentType, ContextType, RequireFields<QuerySimilarImagesArgs, 'first'>>;
+};
+
+export type SearchConnectionResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['SearchConnection'] = ResolversParentTypes['SearchConnection']> = {
+  edges?: Resolver<ReadonlyArray<ResolversTypes['SearchEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type SearchEdgeResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['SearchEdge'] = ResolversParentTypes['SearchEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['SearchHit'], ParentType, ContextType>;
+};
+
+export type SearchHitResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['SearchHit'] = ResolversParentTypes['SearchHit']> = {
+  matchedImage?: Resolver<Maybe<ResolversTypes['ProductImage']>, ParentType, ContextType>;
+  product?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
+  score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
+export interface UploadScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Upload'], any> {
+  name: 'Upload';
+}
+
+export type Resolvers<ContextType = GraphqlContext> = {
+  DateTime?: GraphQLScalarType;
+  DeleteProductPayload?: DeleteProductPayloadResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
+  Product?: ProductResolvers<ContextType>;
+  ProductImage?: ProductImageResolvers<ContextType>;
+  Query?: QueryResolvers<ContextType>;
+  SearchConnection?: SearchConnectionResolvers<ContextType>;
+  SearchEdge?: SearchEdgeResolvers<ContextType>;
+  SearchHit?: SearchHitResolvers<ContextType>;
+  Upload?: GraphQLScalarType;
+};
+

@@ -1,0 +1,9 @@
+import type { QueryResolvers } from '../generated/resolvers-types';
+import { similarImages } from './search.resolvers';
+
+export const queryResolvers: QueryResolvers = {
+  similarImages,
+  product: (_parent, args, ctx) => ctx.productLoader.load(args.id),
+  // An Error in the list nulls only its own entry (with an error at that path).
+  products: (_parent, args, ctx) => ctx.productLoader.loadMany(args.ids),
+};
