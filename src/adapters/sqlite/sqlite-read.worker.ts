@@ -6,22 +6,36 @@
  *
  * Each query is one autocommit statement run to completion, so its read transaction ends with
  * it: a query received after an upsert resolved starts a new snapshot and sees that write.
+ *
+ * Started by sqlite-read-client.ts through src/lib/worker-rpc.ts.
  */
-import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
+import type { KeywordHit, VectorHit } from '../../domain/search';
+import { serve } from '../../lib/worker-rpc';
+import type { KeywordQuery, VectorQuery } from '../../ports/product-index.port';
 import { translateSqliteError } from './sqlite-errors';
 import { KeywordSearch } from './sqlite-keyword-search';
-import type { ReadReply, ReadRequest, ReadWorkerData } from './sqlite-read-protocol';
-import { serializeError } from './sqlite-read-protocol';
 import { VectorSearch } from './sqlite-vector-search';
+
+/** What the read thread is started with. */
+export interface SqliteReadWorkerData {
+  readonly file: string;
+  readonly busyTimeoutMs: number;
+}
+
+/** The read thread's API. Errors are AppErrors from translateSqliteError. */
+export interface SqliteReadApi {
+  searchVector(query: VectorQuery): VectorHit[];
+  searchKeyword(query: KeywordQuery): KeywordHit[];
+}
 
 interface Reader {
   readonly vectors: VectorSearch;
   readonly keywords: KeywordSearch;
 }
 
-function openReader({ file, busyTimeoutMs }: ReadWorkerData): Reader {
+function openReader({ file, busyTimeoutMs }: SqliteReadWorkerData): Reader {
   const db = new Database(file, { readonly: true, fileMustExist: true, timeout: busyTimeoutMs });
   try {
     sqliteVec.load(db);
@@ -32,37 +46,27 @@ function openReader({ file, busyTimeoutMs }: ReadWorkerData): Reader {
   }
 }
 
-function answer(reader: Reader, request: ReadRequest): unknown {
-  switch (request.op) {
-    case 'searchVector':
-      return reader.vectors.search(request.query);
-    case 'searchKeyword':
-      return reader.keywords.search(request.query);
-  }
+/** Runs one search, turning a SQLite failure into the AppError the main thread rethrows. */
+function translated<Q, R>(operation: string, search: (query: Q) => R): (query: Q) => R {
+  return (query) => {
+    try {
+      return search(query);
+    } catch (error) {
+      throw translateSqliteError(error, operation);
+    }
+  };
 }
 
-function serve(port: NonNullable<typeof parentPort>, data: ReadWorkerData): void {
+serve<SqliteReadApi, SqliteReadWorkerData>((data) => {
   let reader: Reader;
   try {
     reader = openReader(data);
   } catch (error) {
-    const reply: ReadReply = { id: 0, error: serializeError(translateSqliteError(error, 'open')) };
-    port.postMessage(reply);
-    return;
+    throw translateSqliteError(error, 'open');
   }
-  port.on('message', (request: ReadRequest) => {
-    let reply: ReadReply;
-    try {
-      reply = { id: request.id, value: answer(reader, request) };
-    } catch (error) {
-      reply = { id: request.id, error: serializeError(translateSqliteError(error, request.op)) };
-    }
-    port.postMessage(reply);
-  });
-  port.postMessage({ id: 0, value: 'ready' } satisfies ReadReply);
-}
-
-// Importing this module elsewhere (for its types) must not start serving.
-if (parentPort !== null && (workerData as Partial<ReadWorkerData> | null)?.role === 'sqlite-read') {
-  serve(parentPort, workerData as ReadWorkerData);
-}
+  const { vectors, keywords } = reader;
+  return {
+    searchVector: translated('searchVector', (query: VectorQuery) => vectors.search(query)),
+    searchKeyword: translated('searchKeyword', (query: KeywordQuery) => keywords.search(query)),
+  };
+});
