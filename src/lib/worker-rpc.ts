@@ -145,7 +145,7 @@ export class WorkerClient<Api extends WorkerApi<Api>> {
   /** Calls `method` in the worker. `transfer` lists buffers of `args` to move, not copy. */
   call<K extends keyof Api & string>(
     method: K,
-    args: ArgsOf<Api[K]>,
+    args: Readonly<ArgsOf<Api[K]>>,
     transfer: readonly TransferListItem[] = [],
   ): Promise<ResultOf<Api[K]>> {
     if (this.stopped !== undefined) return Promise.reject(this.stopped);

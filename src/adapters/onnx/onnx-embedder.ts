@@ -8,7 +8,7 @@
  * input's own typed error), `inferImages` / `inferTexts` run prepared rows as one batch.
  * `embedImages` / `embedTexts` chain both for callers that do not batch.
  *
- * The sessions run in a worker thread (ort-worker.ts): onnxruntime-node runs a session
+ * The sessions run in a worker thread (ort-session-client.ts): onnxruntime-node runs a session
  * synchronously on the calling thread, which would stall the event loop for a whole batch.
  */
 import os from 'node:os';
@@ -24,7 +24,7 @@ import { ConcurrencyLimiter } from '../../lib/concurrency-limiter';
 import type { ModelConfig } from './model-config';
 import { loadModelConfig, MODEL_FILES } from './model-config';
 import { OnnxTower } from './onnx-tower';
-import { OrtWorker } from './ort-worker';
+import { OrtSessionClient } from './ort-session-client';
 
 export type { PreprocessedImage } from './clip-preprocess';
 
@@ -108,7 +108,7 @@ export class OnnxEmbedder implements Embedder {
     private readonly visual: OnnxTower,
     private readonly textual: OnnxTower,
     private readonly tokenizer: ClipTokenizer,
-    private readonly worker: OrtWorker,
+    private readonly worker: OrtSessionClient,
   ) {}
 
   get dims(): number {
@@ -124,7 +124,7 @@ export class OnnxEmbedder implements Embedder {
       path.join(modelDir, MODEL_FILES.tokenizer),
       config,
     );
-    const worker = new OrtWorker();
+    const worker = await OrtSessionClient.start();
     let towers: { visual: OnnxTower; textual: OnnxTower };
     try {
       towers = await openTowers(modelDir, config, sessionOptions(options), worker);
@@ -255,7 +255,7 @@ async function openTowers(
   modelDir: string,
   config: ModelConfig,
   options: ort.InferenceSession.SessionOptions,
-  worker: OrtWorker,
+  worker: OrtSessionClient,
 ): Promise<{ visual: OnnxTower; textual: OnnxTower }> {
   const size = config.preprocess.size;
   const visual = await OnnxTower.create(

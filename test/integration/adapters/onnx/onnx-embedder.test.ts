@@ -183,9 +183,9 @@ describe('OnnxEmbedder errors', () => {
       await expect(dying.ping()).resolves.toBeUndefined();
       // Kill the Node worker under the adapter, as a crash of the native runtime would.
       const internals = dying as unknown as {
-        worker: { worker: { terminate(): Promise<number> } };
+        worker: { rpc: { worker: { terminate(): Promise<number> } } };
       };
-      await internals.worker.worker.terminate();
+      await internals.worker.rpc.worker.terminate();
       expect(await codeOf(dying.ping())).toMatchObject({
         code: ErrorCode.MODEL_UNAVAILABLE,
         details: { reason: 'WORKER_EXITED' },
