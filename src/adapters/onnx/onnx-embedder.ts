@@ -156,8 +156,7 @@ export class OnnxEmbedder implements Embedder {
   }
 
   private assertOpen(): void {
-    if (this.closed)
-      throw new EmbeddingFailedError('embedder is closed', { modelId: this.modelId });
+    if (this.closed) throw closedError(this.modelId);
   }
 
   /**
@@ -232,12 +231,13 @@ export class OnnxEmbedder implements Embedder {
 
   /** Cheap: no inference, only whether the sessions' thread is still there. */
   ping(): Promise<void> {
-    const failure = this.closed ? new Error('embedder is closed') : this.worker.failure;
+    if (this.closed) return Promise.reject(closedError(this.modelId));
+    const failure = this.worker.failure;
     if (failure === undefined) return Promise.resolve();
     return Promise.reject(
       new ModelUnavailableError(`model ${this.modelId} cannot serve: ${failure.message}`, {
         modelId: this.modelId,
-        reason: this.closed ? 'CLOSED' : 'WORKER_EXITED',
+        reason: 'WORKER_EXITED',
       }),
     );
   }
@@ -248,6 +248,11 @@ export class OnnxEmbedder implements Embedder {
     await Promise.allSettled([this.visual.release(), this.textual.release()]);
     await this.worker.terminate();
   }
+}
+
+/** What every call, ping included, rejects with once close() was called. */
+function closedError(modelId: string): ModelUnavailableError {
+  return new ModelUnavailableError('embedder is closed', { modelId, reason: 'CLOSED' });
 }
 
 /** Opens both towers' sessions in `worker`; releases the first if the second fails. */

@@ -168,13 +168,24 @@ describe('OnnxEmbedder errors', () => {
     }
   });
 
-  it('fails with EMBEDDING_FAILED once closed', async () => {
+  it('fails every call with MODEL_UNAVAILABLE once closed', async () => {
     const closing = await loadToyEmbedder({ modelId: 'closing' });
     expect(closing.modelId).toBe('closing');
+    const photo = await colourPhoto('red');
+    const prepared = await closing.prepareImage(photo);
+    const tokens = await closing.prepareText('red');
     await closing.close();
-    expect(await codeOf(closing.embedTexts(['red']))).toMatchObject({
-      code: ErrorCode.EMBEDDING_FAILED,
-    });
+    const closed = { code: ErrorCode.MODEL_UNAVAILABLE, details: { reason: 'CLOSED' } };
+    const calls = [
+      closing.embedTexts(['red']),
+      closing.embedImages([photo]),
+      closing.prepareImage(photo),
+      closing.prepareText('red'),
+      closing.inferImages([prepared]),
+      closing.inferTexts([tokens]),
+      closing.ping(),
+    ];
+    for (const code of await Promise.all(calls.map(codeOf))) expect(code).toMatchObject(closed);
   });
 
   it('answers ping while its ONNX Runtime thread runs, and MODEL_UNAVAILABLE once it died', async () => {
