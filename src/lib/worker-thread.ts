@@ -18,7 +18,7 @@ require(workerData.script);
 `;
 
 /** Set in every thread started here, so `serve` answers only in those (see worker-rpc.ts). */
-export const WORKER_MARK = 'product-image-search/worker-rpc';
+const WORKER_MARK = 'product-image-search/worker-rpc';
 
 /** What a thread started here finds in `workerData`. */
 export interface WorkerEnvelope<Data> {

@@ -12,7 +12,7 @@ import type { StopReason } from '../../lib/worker-rpc';
 import { WorkerClient } from '../../lib/worker-rpc';
 import type { InputTensor, OrtSessionApi, OutputTensor } from './ort-session.worker';
 
-export type { InputTensor, OutputTensor } from './ort-session.worker';
+export type { InputTensor } from './ort-session.worker';
 
 /** A session living in the worker; what OnnxTower needs of it. */
 export interface WorkerSession {

@@ -17,7 +17,7 @@ export interface OutputTensor {
   readonly data: unknown;
 }
 
-export interface LoadedSession {
+interface LoadedSession {
   /** Names this session in later calls. */
   readonly handle: number;
   readonly inputMetadata: ort.InferenceSession.ValueMetadata[];
