@@ -6,7 +6,7 @@
  * OverloadedError, before any decoding.
  */
 import type { Logger } from 'pino';
-import { EmbeddingFailedError, OverloadedError } from '../errors/app-error';
+import { ModelUnavailableError, OverloadedError } from '../errors/app-error';
 import type { Embedder, ImageEmbedding } from '../ports/embedder.port';
 import type { EmbeddingKind, InferenceObserver } from './inference-observer';
 import { noopInferenceObserver } from './inference-observer';
@@ -192,7 +192,12 @@ export class BatchingEmbedder<PI, PT> implements Embedder {
   }
 
   private assertOpen(): void {
-    if (this.closed)
-      throw new EmbeddingFailedError('embedder is closed', { modelId: this.modelId });
+    // The same error as a closed OnnxEmbedder: the model is gone, not this input bad.
+    if (this.closed) {
+      throw new ModelUnavailableError('embedder is closed', {
+        modelId: this.modelId,
+        reason: 'CLOSED',
+      });
+    }
   }
 }

@@ -8,7 +8,7 @@
  * input's own typed error), `inferImages` / `inferTexts` run prepared rows as one batch.
  * `embedImages` / `embedTexts` chain both for callers that do not batch.
  *
- * The sessions run in a worker thread (ort-worker.ts): onnxruntime-node runs a session
+ * The sessions run in a worker thread (ort-session-client.ts): onnxruntime-node runs a session
  * synchronously on the calling thread, which would stall the event loop for a whole batch.
  */
 import path from 'node:path';
@@ -23,7 +23,7 @@ import { ConcurrencyLimiter } from '../../lib/concurrency-limiter';
 import type { ModelConfig } from './model-config';
 import { loadModelConfig, MODEL_FILES } from './model-config';
 import { OnnxTower } from './onnx-tower';
-import { OrtWorker } from './ort-worker';
+import { OrtSessionClient } from './ort-session-client';
 
 export type { PreprocessedImage } from './clip-preprocess';
 
@@ -97,7 +97,7 @@ export class OnnxEmbedder implements Embedder {
     private readonly visual: OnnxTower,
     private readonly textual: OnnxTower,
     private readonly tokenizer: ClipTokenizer,
-    private readonly worker: OrtWorker,
+    private readonly worker: OrtSessionClient,
   ) {}
 
   get dims(): number {
@@ -113,7 +113,7 @@ export class OnnxEmbedder implements Embedder {
       path.join(modelDir, MODEL_FILES.tokenizer),
       config,
     );
-    const worker = new OrtWorker();
+    const worker = await OrtSessionClient.start();
     let towers: { visual: OnnxTower; textual: OnnxTower };
     try {
       towers = await openTowers(modelDir, config, sessionOptions(options), worker);
@@ -145,8 +145,7 @@ export class OnnxEmbedder implements Embedder {
   }
 
   private assertOpen(): void {
-    if (this.closed)
-      throw new EmbeddingFailedError('embedder is closed', { modelId: this.modelId });
+    if (this.closed) throw closedError(this.modelId);
   }
 
   /**
@@ -221,12 +220,13 @@ export class OnnxEmbedder implements Embedder {
 
   /** Cheap: no inference, only whether the sessions' thread is still there. */
   ping(): Promise<void> {
-    const failure = this.closed ? new Error('embedder is closed') : this.worker.failure;
+    if (this.closed) return Promise.reject(closedError(this.modelId));
+    const failure = this.worker.failure;
     if (failure === undefined) return Promise.resolve();
     return Promise.reject(
       new ModelUnavailableError(`model ${this.modelId} cannot serve: ${failure.message}`, {
         modelId: this.modelId,
-        reason: this.closed ? 'CLOSED' : 'WORKER_EXITED',
+        reason: 'WORKER_EXITED',
       }),
     );
   }
@@ -239,12 +239,17 @@ export class OnnxEmbedder implements Embedder {
   }
 }
 
+/** What every call, ping included, rejects with once close() was called. */
+function closedError(modelId: string): ModelUnavailableError {
+  return new ModelUnavailableError('embedder is closed', { modelId, reason: 'CLOSED' });
+}
+
 /** Opens both towers' sessions in `worker`; releases the first if the second fails. */
 async function openTowers(
   modelDir: string,
   config: ModelConfig,
   options: ort.InferenceSession.SessionOptions,
-  worker: OrtWorker,
+  worker: OrtSessionClient,
 ): Promise<{ visual: OnnxTower; textual: OnnxTower }> {
   const size = config.preprocess.size;
   const visual = await OnnxTower.create(

@@ -7,7 +7,7 @@
 import type * as ort from 'onnxruntime-node';
 import { EmbeddingFailedError, ModelUnavailableError } from '../../errors/app-error';
 import { l2Normalize } from '../../domain/vector';
-import type { InputTensor, OrtWorker, WorkerSession } from './ort-worker';
+import type { InputTensor, OrtSessionClient, WorkerSession } from './ort-session-client';
 
 export interface TowerSpec {
   /** Path of the .onnx file, also used in error details. */
@@ -96,11 +96,11 @@ export class OnnxTower {
     readonly info: TowerInfo,
   ) {}
 
-  /** Opens the tower's session inside `worker` (see ort-worker.ts for why not here). */
+  /** Opens the tower's session inside `worker` (see ort-session-client.ts for why not here). */
   static async create(
     spec: TowerSpec,
     options: ort.InferenceSession.SessionOptions,
-    worker: OrtWorker,
+    worker: OrtSessionClient,
   ): Promise<OnnxTower> {
     let session: WorkerSession;
     try {

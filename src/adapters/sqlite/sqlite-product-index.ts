@@ -57,7 +57,7 @@ function checkOptions(options: SqliteProductIndexOptions): void {
  * The embedded ProductIndex: one SQLite file (better-sqlite3 + sqlite-vec + FTS5), zero setup.
  * Writes, getMany and count run synchronously on the main connection, each one short statement
  * or transaction; the searches, whose exact kNN scan is long, run on a worker thread
- * (sqlite-read-worker.ts). WAL + synchronous=FULL make every resolved write durable.
+ * (sqlite-read.worker.ts). WAL + synchronous=FULL make every resolved write durable.
  */
 export class SqliteProductIndex implements ProductIndex {
   readonly kind = 'sqlite';

@@ -386,7 +386,9 @@ describe('BatchingEmbedder: close', () => {
     await closing;
     expect(inner.closed).toBe(true);
     expect(firstFloats(await inFlight)).toEqual([5]);
-    expect(await codeOf(embedder.embedImages(img(6)))).toBe(ErrorCode.EMBEDDING_FAILED);
+    // The model is gone, not the input bad: the same code a closed OnnxEmbedder gives.
+    expect(await codeOf(embedder.embedImages(img(6)))).toBe(ErrorCode.MODEL_UNAVAILABLE);
+    expect(await codeOf(embedder.embedTexts(['six']))).toBe(ErrorCode.MODEL_UNAVAILABLE);
   });
 });
 

@@ -168,13 +168,24 @@ describe('OnnxEmbedder errors', () => {
     }
   });
 
-  it('fails with EMBEDDING_FAILED once closed', async () => {
+  it('fails every call with MODEL_UNAVAILABLE once closed', async () => {
     const closing = await loadToyEmbedder({ modelId: 'closing' });
     expect(closing.modelId).toBe('closing');
+    const photo = await colourPhoto('red');
+    const prepared = await closing.prepareImage(photo);
+    const tokens = await closing.prepareText('red');
     await closing.close();
-    expect(await codeOf(closing.embedTexts(['red']))).toMatchObject({
-      code: ErrorCode.EMBEDDING_FAILED,
-    });
+    const closed = { code: ErrorCode.MODEL_UNAVAILABLE, details: { reason: 'CLOSED' } };
+    const calls = [
+      closing.embedTexts(['red']),
+      closing.embedImages([photo]),
+      closing.prepareImage(photo),
+      closing.prepareText('red'),
+      closing.inferImages([prepared]),
+      closing.inferTexts([tokens]),
+      closing.ping(),
+    ];
+    for (const code of await Promise.all(calls.map(codeOf))) expect(code).toMatchObject(closed);
   });
 
   it('answers ping while its ONNX Runtime thread runs, and MODEL_UNAVAILABLE once it died', async () => {
@@ -183,9 +194,9 @@ describe('OnnxEmbedder errors', () => {
       await expect(dying.ping()).resolves.toBeUndefined();
       // Kill the Node worker under the adapter, as a crash of the native runtime would.
       const internals = dying as unknown as {
-        worker: { worker: { terminate(): Promise<number> } };
+        worker: { rpc: { worker: { terminate(): Promise<number> } } };
       };
-      await internals.worker.worker.terminate();
+      await internals.worker.rpc.worker.terminate();
       expect(await codeOf(dying.ping())).toMatchObject({
         code: ErrorCode.MODEL_UNAVAILABLE,
         details: { reason: 'WORKER_EXITED' },

@@ -36,7 +36,8 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 
 /** The index's worker thread, reached past `private` to kill it the way a crash would. */
 function readWorker(index: SqliteProductIndex): Worker {
-  return (index as unknown as { state: { reads: { worker: Worker } } }).state.reads.worker;
+  type Internals = { state: { reads: { rpc: { worker: Worker } } } };
+  return (index as unknown as Internals).state.reads.rpc.worker;
 }
 
 describe('SqliteProductIndex searches on a worker thread, over 20k images x 512 dims', () => {
