@@ -114,14 +114,18 @@ export class ElasticsearchProductIndex implements ProductIndex {
   private readonly logger: pino.Logger;
   private opened = false;
 
-  constructor(options: ElasticsearchProductIndexOptions) {
+  /**
+   * @param client only for tests that answer from a mock connection
+   *   (`@elastic/elasticsearch-mock`); otherwise built from the options.
+   */
+  constructor(options: ElasticsearchProductIndexOptions, client?: Client) {
     checkOptions(options);
     this.binding = { modelId: options.binding.modelId, dims: options.binding.dims };
     this.names = indexNames(options.indexPrefix ?? DEFAULT_PREFIX, this.binding.modelId);
     this.hnsw = options.hnsw ?? DEFAULT_HNSW;
     this.refresh = options.refresh ?? 'wait_for';
     this.logger = options.logger ?? pino({ enabled: false });
-    this.client = createClient(options);
+    this.client = client ?? createClient(options);
   }
 
   async open(): Promise<void> {
