@@ -14,7 +14,7 @@ export interface KeywordDocument {
 }
 
 /** Lower-case words and numbers with diacritics folded away; punctuation is never syntax. */
-export function tokenize(text: string): string[] {
+function tokenize(text: string): string[] {
   const folded = text
     .normalize('NFKD')
     .replace(/\p{M}+/gu, '')

@@ -13,8 +13,8 @@ import { ElasticsearchProductIndex } from '../../src/adapters/elasticsearch/elas
  * cannot produce on demand. No sockets: the mock connection answers every request in-process.
  */
 export const MOCK_DIMS = 4;
-export const MOCK_BINDING = { modelId: 'mock-model', dims: MOCK_DIMS };
-export const MOCK_NAMES = indexNames('products', MOCK_BINDING.modelId);
+const MOCK_BINDING = { modelId: 'mock-model', dims: MOCK_DIMS };
+const MOCK_NAMES = indexNames('products', MOCK_BINDING.modelId);
 const NODE = 'http://127.0.0.1:9200';
 
 /** A mocked answer; an Error instance makes the client reject with it. */

@@ -1,6 +1,5 @@
 import type { Client } from '@elastic/elasticsearch';
 import type { ProductDocument } from '../../domain/product';
-import type { AppError } from '../../errors/app-error';
 import { DimensionMismatchError, IndexUnavailableError } from '../../errors/app-error';
 import type { UpsertOutcome } from '../../ports/product-index.port';
 import { toSource } from './elasticsearch-documents';
@@ -9,11 +8,16 @@ import { errorForStatus, translateEsError, type EsErrorCause } from './elasticse
 /** When a write becomes visible to searches: before it resolves ('wait_for', true) or later. */
 export type RefreshPolicy = 'wait_for' | boolean;
 
-/** Throws DimensionMismatchError unless every image vector has the index's dims. */
-export function checkDocumentDims(doc: ProductDocument, dims: number): void {
+interface BulkItem {
+  readonly status?: number;
+  readonly error?: EsErrorCause;
+}
+
+/** The DimensionMismatchError refusing a document with an image vector of other dims, or null. */
+function dimsError(doc: ProductDocument, dims: number): UpsertOutcome {
   for (const image of doc.images) {
     if (!(image.vector instanceof Float32Array) || image.vector.length !== dims) {
-      throw new DimensionMismatchError("An image vector does not have the index's dims", {
+      return new DimensionMismatchError("An image vector does not have the index's dims", {
         productId: doc.id,
         imageId: image.id,
         expectedDims: dims,
@@ -21,21 +25,7 @@ export function checkDocumentDims(doc: ProductDocument, dims: number): void {
       });
     }
   }
-}
-
-interface BulkItem {
-  readonly status?: number;
-  readonly error?: EsErrorCause;
-}
-
-/** The error checkDocumentDims throws for a document, else null. */
-function dimsError(doc: ProductDocument, dims: number): UpsertOutcome {
-  try {
-    checkDocumentDims(doc, dims);
-    return null;
-  } catch (error) {
-    return error as AppError;
-  }
+  return null;
 }
 
 /** One `_bulk` response item as an outcome; an item that is not there or not understood fails. */

@@ -65,7 +65,7 @@ export const SELECT_IMAGE_VECTORS_SQL = `
    ORDER BY p.pk, i.position`;
 
 /** A float32 BLOB back to a Float32Array of its own (copied: the row's buffer is reused). */
-export function blobToVector(blob: Buffer): Float32Array {
+function blobToVector(blob: Buffer): Float32Array {
   const bytes = new Uint8Array(blob.byteLength);
   bytes.set(blob);
   return new Float32Array(bytes.buffer);

@@ -109,8 +109,3 @@ export function catalog(): ProductDocument[] {
     });
   });
 }
-
-/** The ids of a catalog's products that have at least one image (what a kNN can return). */
-export function searchableIds(docs: readonly ProductDocument[]): string[] {
-  return docs.filter((doc) => doc.images.length > 0).map((doc) => doc.id);
-}
