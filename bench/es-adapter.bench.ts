@@ -56,7 +56,7 @@ async function indexAll(index: ElasticsearchProductIndex, data: BenchData): Prom
       const batch: ProductDocument[] = data.docs.slice(next, next + BATCH);
       next += BATCH;
       const result = await index.upsertMany(batch, { refresh: false });
-      failed += result.failed.length;
+      failed += result.filter((outcome) => outcome !== null).length;
     }
   };
   const settings = `/${index.names.alias}/_settings`;

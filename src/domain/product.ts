@@ -40,6 +40,13 @@ export interface ImageWithVector extends ProductImage {
   readonly vector: Float32Array;
 }
 
+/** One stored image vector as read back from a ProductIndex. */
+export interface ImageVector {
+  readonly imageId: string;
+  /** L2-normalised, length = the index's dims: exactly the vector that was written. */
+  readonly vector: Float32Array;
+}
+
 /** What a ProductIndex stores for one product: the product and a vector per image. */
 export interface ProductDocument extends Omit<Product, 'images'> {
   readonly images: readonly ImageWithVector[];

@@ -2,9 +2,14 @@
  * ProductIndex decorator that times every call to the backend (SQLite or Elasticsearch) per
  * method and outcome. Composed in app.ts around whichever adapter config picked.
  */
-import type { Product, ProductDocument } from '../domain/product';
+import type { ImageVector, Product, ProductDocument } from '../domain/product';
 import type { KeywordHit, VectorHit } from '../domain/search';
-import type { KeywordQuery, ProductIndex, VectorQuery } from '../ports/product-index.port';
+import type {
+  KeywordQuery,
+  ProductIndex,
+  UpsertOutcome,
+  VectorQuery,
+} from '../ports/product-index.port';
 import type { BackendObserver } from './metrics';
 
 export class InstrumentedProductIndex implements ProductIndex {
@@ -35,20 +40,23 @@ export class InstrumentedProductIndex implements ProductIndex {
   upsert(doc: ProductDocument): Promise<void> {
     return this.timed('upsert', () => this.inner.upsert(doc));
   }
+  upsertMany(docs: readonly ProductDocument[]): Promise<UpsertOutcome[]> {
+    return this.timed('upsertMany', () => this.inner.upsertMany(docs));
+  }
   delete(productId: string): Promise<boolean> {
     return this.timed('delete', () => this.inner.delete(productId));
   }
   getMany(productIds: readonly string[]): Promise<Array<Product | null>> {
     return this.timed('getMany', () => this.inner.getMany(productIds));
   }
+  getImageVectors(productIds: readonly string[]): Promise<Array<ImageVector[] | null>> {
+    return this.timed('getImageVectors', () => this.inner.getImageVectors(productIds));
+  }
   searchVector(query: VectorQuery): Promise<VectorHit[]> {
     return this.timed('searchVector', () => this.inner.searchVector(query));
   }
   searchKeyword(query: KeywordQuery): Promise<KeywordHit[]> {
     return this.timed('searchKeyword', () => this.inner.searchKeyword(query));
-  }
-  count(): Promise<number> {
-    return this.timed('count', () => this.inner.count());
   }
   ping(): Promise<void> {
     return this.timed('ping', () => this.inner.ping());

@@ -7,7 +7,7 @@ import {
   requireElasticsearch,
   testIndexPrefix,
 } from '../helpers/elasticsearch';
-import { describeProductIndexContract } from './product-index.contract';
+import { describeProductIndexContract } from './product-index/describe-product-index-contract';
 
 describeElasticsearch('elasticsearch', () => {
   // Every create() gets its own prefix (fresh, empty storage); reopen() reuses the latest.

@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { SqliteProductIndex } from '../../src/adapters/sqlite/sqlite-product-index';
-import { describeProductIndexContract } from './product-index.contract';
+import { describeProductIndexContract } from './product-index/describe-product-index-contract';
 
 const dirs: string[] = [];
 

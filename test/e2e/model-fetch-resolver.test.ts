@@ -8,6 +8,7 @@ import type { ModelCatalog } from '../../src/model-store/model-catalog';
 import { parseModelCatalog } from '../../src/model-store/model-catalog';
 import type { FetchModelOptions, FetchModelResult } from '../../src/model-store/model-fetcher';
 import { resolveModelDir } from '../../src/model-store/model-resolver';
+import { rejectionOf } from '../helpers/expect-code';
 
 const catalog: ModelCatalog = parseModelCatalog({
   defaultModel: 'alpha',
@@ -55,15 +56,6 @@ function writeModel(modelDir: string): void {
   writeFileSync(path.join(modelDir, 'visual', 'model.onnx'), 'onnx');
 }
 
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (error: unknown) => error,
-  );
-}
-
 describe('resolveModelDir', () => {
   let root: string;
   let modelsDir: string;
@@ -94,7 +86,7 @@ describe('resolveModelDir', () => {
     const empty = path.join(root, 'empty');
     mkdirSync(empty);
     for (const modelDir of [path.join(root, 'missing'), empty]) {
-      const error = await rejection(
+      const error = await rejectionOf(
         resolveModelDir({ modelDir, model: 'alpha', modelsDir, fetch: true, catalog }),
       );
       expect(error).toBeInstanceOf(ModelUnavailableError);
@@ -103,7 +95,7 @@ describe('resolveModelDir', () => {
   });
 
   it('rejects an unknown model name and lists the known ones', async () => {
-    const error = await rejection(
+    const error = await rejectionOf(
       resolveModelDir({ model: 'gamma', modelsDir, fetch: true, catalog }),
     );
     expect(error).toBeInstanceOf(BadUserInputError);
@@ -128,7 +120,7 @@ describe('resolveModelDir', () => {
 
   it('fails with the retry command when the model is missing and fetching is disabled', async () => {
     const fetcher = recordingFetcher();
-    const error = await rejection(
+    const error = await rejectionOf(
       resolveModelDir({
         model: 'alpha',
         modelsDir,
@@ -151,7 +143,7 @@ describe('resolveModelDir', () => {
     const modelDir = path.join(modelsDir, 'alpha');
     writeModel(modelDir);
     writeFileSync(path.join(modelDir, 'config.json'), '{"truncated');
-    const error = await rejection(
+    const error = await rejectionOf(
       resolveModelDir({ model: 'alpha', modelsDir, fetch: false, catalog }),
     );
     expect((error as ModelUnavailableError).details['missing']).toEqual(['config.json']);
@@ -183,7 +175,7 @@ describe('resolveModelDir', () => {
       url: 'u',
       retryCommand: 'r',
     });
-    const error = await rejection(
+    const error = await rejectionOf(
       resolveModelDir({
         model: 'alpha',
         modelsDir,
@@ -203,7 +195,7 @@ describe('resolveModelDir', () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     const baseUrl = `http://127.0.0.1:${port}`;
 
-    const error = await rejection(
+    const error = await rejectionOf(
       resolveModelDir({
         model: 'alpha',
         modelsDir,
@@ -220,7 +212,7 @@ describe('resolveModelDir', () => {
   });
 
   it('reads the project catalog when none is given', async () => {
-    const error = await rejection(
+    const error = await rejectionOf(
       resolveModelDir({ model: 'unknown-model', modelsDir, fetch: false }),
     );
     expect((error as BadUserInputError).details['knownModels']).toContain(

@@ -11,6 +11,7 @@ import { parseModelCatalog } from '../../src/model-store/model-catalog';
 import type { FetchProgressEvent } from '../../src/model-store/model-fetcher';
 import { fetchModel } from '../../src/model-store/model-fetcher';
 import { gitBlobSha1 } from '../../src/model-store/model-hash';
+import { expectCode } from '../helpers/expect-code';
 
 /** A route answers with bytes, a redirect, a status, or headers and then silence. */
 type Route =
@@ -125,15 +126,10 @@ function listTree(dir: string): string[] {
 }
 
 async function expectUnavailable(promise: Promise<unknown>): Promise<ModelUnavailableError> {
-  const error: unknown = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ModelUnavailableError);
-  const typed = error as ModelUnavailableError;
-  expect(typed.code).toBe(ErrorCode.MODEL_UNAVAILABLE);
+  const typed = await expectCode(promise, ErrorCode.MODEL_UNAVAILABLE);
+  expect(typed).toBeInstanceOf(ModelUnavailableError);
   expect(typed.details['model']).toBe('test-model');
-  return typed;
+  return typed as ModelUnavailableError;
 }
 
 describe('fetchModel against a local mirror', () => {

@@ -1,10 +1,16 @@
 import type { Product, ProductDocument, ProductImage } from '../../domain/product';
 import type { KeywordHit, VectorHit } from '../../domain/search';
 import { IMAGES_PATH, scoreToCosine } from './elasticsearch-queries';
+import { encodeVector } from './elasticsearch-vector-codec';
 
-/** The `_source` of one product document (vectors are indexed but excluded from `_source`). */
+/**
+ * The `_source` of one product document. `vector` is indexed for kNN but excluded from the
+ * stored `_source`; `vectorBytes` (see elasticsearch-vector-codec.ts) is stored for read-back.
+ */
 export interface ProductSource extends Omit<Product, 'images'> {
-  readonly images: ReadonlyArray<ProductImage & { readonly vector?: number[] }>;
+  readonly images: ReadonlyArray<
+    ProductImage & { readonly vector?: number[]; readonly vectorBytes?: string }
+  >;
 }
 
 /** The document sent to Elasticsearch for one product. */
@@ -30,6 +36,7 @@ export function toSource(doc: ProductDocument): ProductSource {
       width: image.width,
       height: image.height,
       vector: Array.from(image.vector),
+      vectorBytes: encodeVector(image.vector),
     })),
   };
 }

@@ -1,9 +1,15 @@
 import { errors as esErrors, type Client } from '@elastic/elasticsearch';
-import { DimensionMismatchError, ModelMismatchError } from '../../errors/app-error';
+import {
+  DimensionMismatchError,
+  IndexUnavailableError,
+  ModelMismatchError,
+} from '../../errors/app-error';
 import type { ProductIndexBinding } from '../../ports/product-index.port';
 import {
   buildIndexBody,
+  MAPPING_VERSION,
   readBinding,
+  readMappingVersion,
   type HnswOptions,
   type IndexNames,
 } from './elasticsearch-mapping';
@@ -55,6 +61,29 @@ function checkBindings(mappings: unknown[], names: IndexNames, binding: ProductI
 }
 
 /**
+ * Throws INDEX_UNAVAILABLE (reason MAPPING_OUTDATED) when an index behind the alias was made by
+ * another mapping version: its documents lack what this version reads (e.g. version 1 kept no
+ * copy of the vectors), so serving it would fail later and less clearly.
+ */
+function checkMappingVersion(mappings: unknown[], names: IndexNames): void {
+  for (const mapping of mappings) {
+    const version = readMappingVersion(mapping);
+    if (version === MAPPING_VERSION) continue;
+    throw new IndexUnavailableError(
+      `The Elasticsearch index behind ${names.alias} has mapping version ${version}, this ` +
+        `release needs ${MAPPING_VERSION}: index the catalog again under another ` +
+        'ES_INDEX_PREFIX, or delete the old index',
+      {
+        index: names.alias,
+        reason: 'MAPPING_OUTDATED',
+        mappingVersion: version,
+        expectedMappingVersion: MAPPING_VERSION,
+      },
+    );
+  }
+}
+
+/**
  * Makes sure the alias exists and points at an index made for this model, creating both when
  * missing. Returns true when it created the index. Safe when several processes open at once:
  * the loser of the creation race just checks what the winner made.
@@ -68,6 +97,7 @@ export async function ensureIndex(
   const mappings = (await existingMapping(client, names)) as unknown[] | undefined;
   if (mappings !== undefined) {
     checkBindings(mappings, names, binding);
+    checkMappingVersion(mappings, names);
     return false;
   }
   try {
@@ -84,5 +114,6 @@ export async function ensureIndex(
   await client.indices.putAlias({ index: names.index, name: names.alias, is_write_index: true });
   const after = (await existingMapping(client, names)) as unknown[] | undefined;
   checkBindings(after ?? [], names, binding);
+  checkMappingVersion(after ?? [], names);
   return false;
 }

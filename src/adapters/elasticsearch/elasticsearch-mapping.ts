@@ -7,8 +7,11 @@ export interface HnswOptions {
   readonly efConstruction: number;
 }
 
-/** Bumped when the mapping changes incompatibly; a new version means a new concrete index. */
-export const MAPPING_VERSION = 1;
+/**
+ * Bumped when the mapping changes incompatibly; a new version means a new concrete index.
+ * 2: images.vectorBytes, the stored copy of each vector that getImageVectors reads.
+ */
+export const MAPPING_VERSION = 2;
 
 /** The names one model's products live under: clients only ever use the alias. */
 export interface IndexNames {
@@ -100,4 +103,14 @@ export function readBinding(mappings: unknown): ExistingBinding {
     modelId: typeof modelId === 'string' ? modelId : undefined,
     dims: typeof dims === 'number' ? dims : undefined,
   };
+}
+
+/**
+ * The mapping version recorded in an existing index's `_meta`. Indexes made before the version
+ * was recorded count as version 1.
+ */
+export function readMappingVersion(mappings: unknown): number {
+  const version = (mappings as { _meta?: { mappingVersion?: unknown } } | undefined)?._meta
+    ?.mappingVersion;
+  return typeof version === 'number' ? version : 1;
 }

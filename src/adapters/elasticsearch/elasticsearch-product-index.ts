@@ -1,24 +1,19 @@
 import { Client, type estypes } from '@elastic/elasticsearch';
 import pino from 'pino';
-import type { Product, ProductDocument } from '../../domain/product';
+import type { ImageVector, Product, ProductDocument } from '../../domain/product';
 import type { KeywordHit, VectorHit } from '../../domain/search';
 import { DimensionMismatchError, IndexUnavailableError } from '../../errors/app-error';
 import type {
   KeywordQuery,
   ProductIndex,
   ProductIndexBinding,
+  UpsertOutcome,
   VectorQuery,
 } from '../../ports/product-index.port';
-import {
-  bulkUpsert,
-  checkDocumentDims,
-  type BulkUpsertResult,
-  type RefreshPolicy,
-} from './elasticsearch-bulk';
+import { bulkUpsert, type RefreshPolicy } from './elasticsearch-bulk';
 import {
   fromSource,
   toKeywordHits,
-  toSource,
   toVectorHits,
   type EsHit,
   type ProductSource,
@@ -27,6 +22,14 @@ import { translateEsError } from './elasticsearch-errors';
 import { ensureIndex } from './elasticsearch-index-setup';
 import { indexNames, type HnswOptions, type IndexNames } from './elasticsearch-mapping';
 import { keywordSearchBody, vectorSearchBody } from './elasticsearch-queries';
+import {
+  IMAGE_VECTOR_SOURCE,
+  imageVectorsFromSource,
+  VECTOR_BYTES_PROPERTY,
+} from './elasticsearch-vector-codec';
+
+/** Which parts of `_source` an mget brings back. */
+type SourceFilter = { _source_includes: string[] } | { _source_excludes: string[] };
 
 export type ElasticsearchAuth =
   { readonly apiKey: string } | { readonly username: string; readonly password: string };
@@ -104,14 +107,18 @@ export class ElasticsearchProductIndex implements ProductIndex {
   private readonly logger: pino.Logger;
   private opened = false;
 
-  constructor(options: ElasticsearchProductIndexOptions) {
+  /**
+   * @param client only for tests that answer from a mock connection
+   *   (`@elastic/elasticsearch-mock`); otherwise built from the options.
+   */
+  constructor(options: ElasticsearchProductIndexOptions, client?: Client) {
     checkOptions(options);
     this.binding = { modelId: options.binding.modelId, dims: options.binding.dims };
     this.names = indexNames(options.indexPrefix, this.binding.modelId);
     this.hnsw = options.hnsw;
     this.refresh = options.refresh ?? 'wait_for';
     this.logger = options.logger ?? pino({ enabled: false });
-    this.client = createClient(options);
+    this.client = client ?? createClient(options);
   }
 
   async open(): Promise<void> {
@@ -127,30 +134,21 @@ export class ElasticsearchProductIndex implements ProductIndex {
 
   async upsert(doc: ProductDocument): Promise<void> {
     this.checkOpen('upsert');
-    checkDocumentDims(doc, this.binding.dims);
-    try {
-      await this.client.index({
-        index: this.names.alias,
-        id: doc.id,
-        document: toSource(doc),
-        refresh: this.refresh,
-      });
-    } catch (error) {
-      throw translateEsError(error, 'upsert');
-    }
+    const [outcome] = await this.bulk([doc], this.refresh, 'upsert');
+    if (outcome) throw outcome;
   }
 
   /**
-   * Many products in one `_bulk` request; each succeeds or fails alone (see BulkUpsertResult).
-   * `refresh: false` suits bulk loads that refresh once at the end.
+   * Many products in one `_bulk` request; each succeeds or fails alone (see the port).
+   * `refresh: false` suits bulk loads that refresh once at the end; it waives the port's
+   * "visible once resolved" (durable still holds), so only loaders that refresh may pass it.
    */
   async upsertMany(
     docs: readonly ProductDocument[],
     options: { refresh?: RefreshPolicy } = {},
-  ): Promise<BulkUpsertResult> {
+  ): Promise<UpsertOutcome[]> {
     this.checkOpen('upsertMany');
-    const refresh = options.refresh ?? this.refresh;
-    return bulkUpsert(this.client, this.names.alias, this.binding.dims, docs, refresh);
+    return this.bulk(docs, options.refresh ?? this.refresh, 'upsertMany');
   }
 
   async delete(productId: string): Promise<boolean> {
@@ -168,27 +166,20 @@ export class ElasticsearchProductIndex implements ProductIndex {
 
   async getMany(productIds: readonly string[]): Promise<Array<Product | null>> {
     this.checkOpen('getMany');
-    if (productIds.length === 0) return [];
-    try {
-      const response = await this.client.mget<ProductSource>({
-        index: this.names.alias,
-        ids: [...productIds],
-        realtime: true,
-      });
-      return response.docs.map((doc) => {
-        // mget answers 200 with a per-doc error when the index is missing or a shard failed:
-        // that is an outage, not an unknown id.
-        if ('error' in doc) {
-          throw new IndexUnavailableError('Elasticsearch could not read a product', {
-            operation: 'getMany',
-            type: doc.error.type,
-          });
-        }
-        return doc.found && doc._source !== undefined ? fromSource(doc._source) : null;
-      });
-    } catch (error) {
-      throw translateEsError(error, 'getMany');
-    }
+    const sources = await this.mget(productIds, 'getMany', {
+      _source_excludes: [`images.${VECTOR_BYTES_PROPERTY}`],
+    });
+    return sources.map((source) => (source === null ? null : fromSource(source)));
+  }
+
+  async getImageVectors(productIds: readonly string[]): Promise<Array<ImageVector[] | null>> {
+    this.checkOpen('getImageVectors');
+    const sources = await this.mget(productIds, 'getImageVectors', {
+      _source_includes: IMAGE_VECTOR_SOURCE,
+    });
+    return sources.map((source) =>
+      source === null ? null : imageVectorsFromSource(source, this.binding.dims),
+    );
   }
 
   async searchVector(query: VectorQuery): Promise<VectorHit[]> {
@@ -204,15 +195,6 @@ export class ElasticsearchProductIndex implements ProductIndex {
     if (query.k <= 0 || query.text.trim() === '') return [];
     const hits = await this.search(keywordSearchBody(query), 'searchKeyword');
     return toKeywordHits(hits, query.k);
-  }
-
-  async count(): Promise<number> {
-    this.checkOpen('count');
-    try {
-      return (await this.client.count({ index: this.names.alias })).count;
-    } catch (error) {
-      throw translateEsError(error, 'count');
-    }
   }
 
   async ping(): Promise<void> {
@@ -233,6 +215,45 @@ export class ElasticsearchProductIndex implements ProductIndex {
   async close(): Promise<void> {
     this.opened = false;
     await this.client.close();
+  }
+
+  private bulk(
+    docs: readonly ProductDocument[],
+    refresh: RefreshPolicy,
+    operation: string,
+  ): Promise<UpsertOutcome[]> {
+    const target = { alias: this.names.alias, dims: this.binding.dims };
+    return bulkUpsert(this.client, target, docs, { refresh, operation });
+  }
+
+  /** `_source` per id, in order, null for an unknown id; realtime, so a write is seen at once. */
+  private async mget(
+    productIds: readonly string[],
+    operation: string,
+    filter: SourceFilter,
+  ): Promise<Array<ProductSource | null>> {
+    if (productIds.length === 0) return [];
+    try {
+      const response = await this.client.mget<ProductSource>({
+        index: this.names.alias,
+        ids: [...productIds],
+        realtime: true,
+        ...filter,
+      });
+      return response.docs.map((doc) => {
+        // mget answers 200 with a per-doc error when the index is missing or a shard failed:
+        // that is an outage, not an unknown id.
+        if ('error' in doc) {
+          throw new IndexUnavailableError('Elasticsearch could not read a product', {
+            operation,
+            type: doc.error.type,
+          });
+        }
+        return doc.found && doc._source !== undefined ? doc._source : null;
+      });
+    } catch (error) {
+      throw translateEsError(error, operation);
+    }
   }
 
   private async search(body: Record<string, unknown>, operation: string): Promise<EsHit[]> {

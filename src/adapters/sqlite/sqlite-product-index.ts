@@ -3,16 +3,24 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import pino from 'pino';
 import * as sqliteVec from 'sqlite-vec';
-import type { Product, ProductDocument } from '../../domain/product';
+import type { ImageVector, Product, ProductDocument } from '../../domain/product';
 import type { KeywordHit, VectorHit } from '../../domain/search';
 import { DimensionMismatchError, IndexUnavailableError } from '../../errors/app-error';
 import type {
   KeywordQuery,
   ProductIndex,
   ProductIndexBinding,
+  UpsertOutcome,
   VectorQuery,
 } from '../../ports/product-index.port';
-import { rowToProduct, SELECT_PRODUCTS_SQL, type ProductRow } from './sqlite-row-mapper';
+import {
+  rowsToImageVectors,
+  rowToProduct,
+  SELECT_IMAGE_VECTORS_SQL,
+  SELECT_PRODUCTS_SQL,
+  type ImageVectorRow,
+  type ProductRow,
+} from './sqlite-row-mapper';
 import { translateSqliteError } from './sqlite-errors';
 import { SqliteReadClient } from './sqlite-read-client';
 import { checkBinding, configureConnection, migrate } from './sqlite-schema';
@@ -37,7 +45,7 @@ interface OpenState {
   /** Runs the searches on a worker thread with its own read-only connection. */
   readonly reads: SqliteReadClient;
   readonly getProducts: Database.Statement;
-  readonly countProducts: Database.Statement;
+  readonly getImageVectors: Database.Statement;
 }
 
 function checkOptions(options: SqliteProductIndexOptions): void {
@@ -55,8 +63,8 @@ function checkOptions(options: SqliteProductIndexOptions): void {
 
 /**
  * The embedded ProductIndex: one SQLite file (better-sqlite3 + sqlite-vec + FTS5), zero setup.
- * Writes, getMany and count run synchronously on the main connection, each one short statement
- * or transaction; the searches, whose exact kNN scan is long, run on a worker thread
+ * Writes, getMany and getImageVectors run synchronously on the main connection, each one short
+ * statement or transaction; the searches, whose exact kNN scan is long, run on a worker thread
  * (sqlite-read.worker.ts). WAL + synchronous=FULL make every resolved write durable.
  */
 export class SqliteProductIndex implements ProductIndex {
@@ -96,8 +104,12 @@ export class SqliteProductIndex implements ProductIndex {
   }
 
   async upsert(doc: ProductDocument): Promise<void> {
-    for (const image of doc.images) this.checkDims(image.vector, 'image vector');
-    this.use('upsert', ({ db, writer }) => db.transaction(() => writer.write(doc)).immediate());
+    const [outcome] = this.write('upsert', [doc]);
+    if (outcome) throw outcome;
+  }
+
+  async upsertMany(docs: readonly ProductDocument[]): Promise<UpsertOutcome[]> {
+    return this.write('upsertMany', docs);
   }
 
   async delete(productId: string): Promise<boolean> {
@@ -115,6 +127,13 @@ export class SqliteProductIndex implements ProductIndex {
     return productIds.map((id) => byId.get(id) ?? null);
   }
 
+  async getImageVectors(productIds: readonly string[]): Promise<Array<ImageVector[] | null>> {
+    const rows = this.use('getImageVectors', ({ getImageVectors }) =>
+      productIds.length === 0 ? [] : getImageVectors.all(JSON.stringify(productIds)),
+    ) as ImageVectorRow[];
+    return rowsToImageVectors(productIds, rows);
+  }
+
   async searchVector(query: VectorQuery): Promise<VectorHit[]> {
     this.checkDims(query.vector, 'query vector');
     return this.read('searchVector', (reads) => reads.searchVector(query));
@@ -122,10 +141,6 @@ export class SqliteProductIndex implements ProductIndex {
 
   async searchKeyword(query: KeywordQuery): Promise<KeywordHit[]> {
     return this.read('searchKeyword', (reads) => reads.searchKeyword(query));
-  }
-
-  async count(): Promise<number> {
-    return this.use('count', ({ countProducts }) => countProducts.get() as number);
   }
 
   async ping(): Promise<void> {
@@ -147,6 +162,20 @@ export class SqliteProductIndex implements ProductIndex {
       throw translateSqliteError(error, 'close');
     }
     this.logger.info({ file: this.file }, 'SQLite index closed');
+  }
+
+  /**
+   * One transaction for all documents: those with wrong dims are refused before it starts, the
+   * rest each in a savepoint (ProductWriter.writeEach), committed together with one fsync.
+   */
+  private write(operation: string, docs: readonly ProductDocument[]): UpsertOutcome[] {
+    return this.use(operation, ({ db, writer }) => {
+      const outcomes = docs.map((doc) => this.dimsError(doc));
+      if (outcomes.some((outcome) => outcome === null)) {
+        db.transaction(() => writer.writeEach(docs, outcomes)).immediate();
+      }
+      return outcomes;
+    });
   }
 
   /** Runs one synchronous piece of work against the open database, translating failures. */
@@ -189,6 +218,16 @@ export class SqliteProductIndex implements ProductIndex {
       });
     }
   }
+
+  /** The error refusing a document with an image vector of other dims, else null. */
+  private dimsError(doc: ProductDocument): UpsertOutcome {
+    try {
+      for (const image of doc.images) this.checkDims(image.vector, 'image vector');
+      return null;
+    } catch (error) {
+      return error as DimensionMismatchError;
+    }
+  }
 }
 
 function prepare(db: Database.Database, reads: SqliteReadClient): OpenState {
@@ -197,6 +236,6 @@ function prepare(db: Database.Database, reads: SqliteReadClient): OpenState {
     writer: new ProductWriter(db),
     reads,
     getProducts: db.prepare(SELECT_PRODUCTS_SQL),
-    countProducts: db.prepare('SELECT count(*) FROM products').pluck(),
+    getImageVectors: db.prepare(SELECT_IMAGE_VECTORS_SQL),
   };
 }

@@ -1,4 +1,4 @@
-import type { Product, ProductImage } from '../../domain/product';
+import type { ImageVector, Product, ProductImage } from '../../domain/product';
 
 /** One row of the getMany query: a product with its images folded into JSON. */
 export interface ProductRow {
@@ -48,4 +48,41 @@ export function rowToProduct(row: ProductRow): Product {
 /** float32 little-endian bytes without copying: the layout sqlite-vec expects in a BLOB. */
 export function vectorToBlob(vector: Float32Array): Buffer {
   return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
+}
+
+/** One row of the getImageVectors query; a product without images has null image columns. */
+export interface ImageVectorRow {
+  readonly product_id: string;
+  readonly image_id: string | null;
+  readonly vector: Buffer | null;
+}
+
+/** Image vectors of the products whose ids are in a JSON array parameter, by position. */
+export const SELECT_IMAGE_VECTORS_SQL = `
+  SELECT p.id AS product_id, i.id AS image_id, i.vector AS vector
+    FROM products p LEFT JOIN images i ON i.product_pk = p.pk
+   WHERE p.id IN (SELECT value FROM json_each(?))
+   ORDER BY p.pk, i.position`;
+
+/** A float32 BLOB back to a Float32Array of its own (copied: the row's buffer is reused). */
+function blobToVector(blob: Buffer): Float32Array {
+  const bytes = new Uint8Array(blob.byteLength);
+  bytes.set(blob);
+  return new Float32Array(bytes.buffer);
+}
+
+/** Groups ImageVectorRows by product, one entry per asked id, in order, null when unknown. */
+export function rowsToImageVectors(
+  productIds: readonly string[],
+  rows: readonly ImageVectorRow[],
+): Array<ImageVector[] | null> {
+  const byId = new Map<string, ImageVector[]>();
+  for (const row of rows) {
+    const images = byId.get(row.product_id) ?? [];
+    byId.set(row.product_id, images);
+    if (row.image_id !== null && row.vector !== null) {
+      images.push({ imageId: row.image_id, vector: blobToVector(row.vector) });
+    }
+  }
+  return productIds.map((id) => byId.get(id) ?? null);
 }

@@ -1,5 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { ProductDocument } from '../../domain/product';
+import { ErrorCode } from '../../errors/app-error';
+import type { UpsertOutcome } from '../../ports/product-index.port';
+import { translateSqliteError } from './sqlite-errors';
 import { vectorToBlob } from './sqlite-row-mapper';
 
 /**
@@ -16,8 +19,11 @@ export class ProductWriter {
   private readonly insertTag: Database.Statement;
   private readonly insertImage: Database.Statement;
   private readonly insertFts: Database.Statement;
+  /** `write` as a nested transaction: better-sqlite3 runs it in a SAVEPOINT. */
+  private readonly writeInSavepoint: (doc: ProductDocument) => void;
 
   constructor(db: Database.Database) {
+    this.writeInSavepoint = db.transaction((doc: ProductDocument) => this.write(doc));
     this.upsertProduct = db.prepare(`
       INSERT INTO products (id, title, description, category, price, currency, tags_json,
                             in_stock, model_id, created_at, updated_at)
@@ -78,6 +84,25 @@ export class ProductWriter {
       );
     }
     this.insertFts.run(pk, doc.title, doc.description);
+  }
+
+  /**
+   * Writes every document whose outcome is still null, each in its own savepoint of the
+   * caller's transaction: a document the database refuses (a constraint) rolls back alone and
+   * its error becomes its outcome. An error that means the database cannot serve (I/O, a full
+   * disk) is thrown, and the caller's transaction rolls back as a whole.
+   */
+  writeEach(docs: readonly ProductDocument[], outcomes: UpsertOutcome[]): void {
+    docs.forEach((doc, position) => {
+      if (outcomes[position] !== null) return;
+      try {
+        this.writeInSavepoint(doc);
+      } catch (error) {
+        const translated = translateSqliteError(error, 'upsertMany');
+        if (translated.code === ErrorCode.INDEX_UNAVAILABLE) throw error;
+        outcomes[position] = translated;
+      }
+    });
   }
 
   /** Removes the product; returns whether it existed. Run inside a transaction. */

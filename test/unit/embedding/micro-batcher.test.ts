@@ -5,6 +5,8 @@ import type { EmbeddingKind, InferenceObserver } from '../../../src/embedding/in
 import type { ScheduleFn } from '../../../src/embedding/micro-batcher';
 import { MicroBatcher } from '../../../src/embedding/micro-batcher';
 import type { ImageEmbedding } from '../../../src/ports/embedder.port';
+// Both attach their handlers at once, so a rejection awaited later never goes unhandled.
+import { codeOf, rejectionOf } from '../../helpers/expect-code';
 
 /** A schedule function whose timers fire only when the test says so. */
 class ManualSchedule {
@@ -141,19 +143,6 @@ function setup(options: { maxBatchSize?: number; maxQueue?: number } = {}) {
 
 const img = (...ns: number[]) => ns.map((n) => Uint8Array.of(n));
 const firstFloats = (embeddings: ImageEmbedding[]) => embeddings.map((e) => e.vector[0]);
-/** The rejection itself, attached at once so no rejection goes unhandled. */
-function codeOrError(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => 'resolved',
-    (error: unknown) => error,
-  );
-}
-async function codeOf(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => 'resolved',
-    (error: { code?: unknown }) => error.code,
-  );
-}
 
 describe('BatchingEmbedder: merging', () => {
   it('merges calls that arrive together into one run, at once when nobody else is preparing', async () => {
@@ -302,7 +291,7 @@ describe('BatchingEmbedder: errors stay with their caller', () => {
 
   it('a failed run rejects the callers in that batch only; the next batch still runs', async () => {
     const { inner, embedder, observer } = setup({ maxBatchSize: 1 });
-    const first = codeOrError(embedder.embedImages(img(1)));
+    const first = rejectionOf(embedder.embedImages(img(1)));
     const second = embedder.embedImages(img(2));
     await settle();
     const boom = new Error('ORT exploded');

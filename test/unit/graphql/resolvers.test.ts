@@ -10,7 +10,8 @@ import { createGraphqlContext } from '../../../src/graphql/context';
 import { IndexingService } from '../../../src/services/indexing/indexing.service';
 import type { ProductInput } from '../../../src/services/indexing/product-input';
 import { SearchService } from '../../../src/services/search/search.service';
-import { RecordingEmbedder, ScriptedIndex } from '../../helpers/fakes';
+import { RecordingEmbedder } from '../../fakes/recording-embedder';
+import { ScriptedIndex } from '../../fakes/scripted-product-index';
 import { searchLimits } from '../../helpers/search-limits';
 import type { SearchPage, SearchRequest } from '../../../src/services/search/search.service';
 

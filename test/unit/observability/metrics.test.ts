@@ -3,7 +3,7 @@ import { IndexUnavailableError } from '../../../src/errors/app-error';
 import { graphqlMetricsPlugin } from '../../../src/graphql/plugins/metrics.plugin';
 import { InstrumentedProductIndex } from '../../../src/observability/instrumented-product-index';
 import { createMetrics } from '../../../src/observability/metrics';
-import { ScriptedIndex } from '../../helpers/fakes';
+import { ScriptedIndex } from '../../fakes/scripted-product-index';
 
 /** The sample lines of `render()` for one metric name (with labels), e.g. `x_total{a="b"} 2`. */
 function samples(text: string, name: string): string[] {
@@ -124,7 +124,7 @@ describe('InstrumentedProductIndex', () => {
     inner.ping = () => Promise.reject(down);
     const index = new InstrumentedProductIndex(inner, metrics.backend);
     expect(index.kind).toBe('scripted');
-    await expect(index.count()).resolves.toBe(0);
+    await expect(index.getImageVectors(['a'])).resolves.toEqual([null]);
     await expect(index.getMany(['a'])).resolves.toEqual([null]);
     await expect(index.ping()).rejects.toBe(down);
     expect(inner.getManyCalls).toEqual([['a']]);
@@ -133,7 +133,7 @@ describe('InstrumentedProductIndex', () => {
       'product_search_index_request_duration_seconds_count',
     );
     expect(lines).toEqual([
-      'product_search_index_request_duration_seconds_count{method="count",outcome="success"} 1',
+      'product_search_index_request_duration_seconds_count{method="getImageVectors",outcome="success"} 1',
       'product_search_index_request_duration_seconds_count{method="getMany",outcome="success"} 1',
       'product_search_index_request_duration_seconds_count{method="ping",outcome="error"} 1',
     ]);

@@ -1,8 +1,11 @@
 import net from 'node:net';
+import {
+  buildIndexBody,
+  indexNames,
+} from '../../../../src/adapters/elasticsearch/elasticsearch-mapping';
 import { ElasticsearchProductIndex } from '../../../../src/adapters/elasticsearch/elasticsearch-product-index';
 import { DEFAULTS } from '../../../../src/config/defaults';
 import type { ProductDocument } from '../../../../src/domain/product';
-import { AppError } from '../../../../src/errors/app-error';
 import {
   deleteIndicesWithPrefix,
   describeElasticsearch,
@@ -10,6 +13,7 @@ import {
   requireElasticsearch,
   testIndexPrefix,
 } from '../../../helpers/elasticsearch';
+import { codeOf, expectCode } from '../../../helpers/expect-code';
 import {
   axisVector,
   expectedProduct,
@@ -20,15 +24,6 @@ import {
 
 const DIMS = 8;
 const MODEL = 'ViT-B/32 Test_Model';
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    return error instanceof AppError ? error.code : `not an AppError: ${String(error)}`;
-  }
-  return 'resolved';
-}
 
 /** A port nothing listens on: bound by us, then released. */
 async function closedPort(): Promise<number> {
@@ -82,7 +77,7 @@ describeElasticsearch('ElasticsearchProductIndex against a real node', () => {
     const index = await openIndex();
     expect(index.names).toEqual({
       alias: `${prefix}-vit-b-32-test_model`,
-      index: `${prefix}-vit-b-32-test_model-v1`,
+      index: `${prefix}-vit-b-32-test_model-v2`,
     });
     const alias = await esRequest('GET', `/_alias/${index.names.alias}`);
     expect(Object.keys(alias.body as object)).toEqual([index.names.index]);
@@ -93,7 +88,7 @@ describeElasticsearch('ElasticsearchProductIndex against a real node', () => {
       _meta: unknown;
       properties: { images: { type: string; properties: { vector: unknown } } };
     };
-    expect(mappings._meta).toEqual({ modelId: MODEL, dims: DIMS, mappingVersion: 1 });
+    expect(mappings._meta).toEqual({ modelId: MODEL, dims: DIMS, mappingVersion: 2 });
     expect(mappings.properties.images.type).toBe('nested');
     expect(mappings.properties.images.properties.vector).toMatchObject({
       type: 'dense_vector',
@@ -111,6 +106,47 @@ describeElasticsearch('ElasticsearchProductIndex against a real node', () => {
     expect(await codeOf(adapter({ modelId: 'vit-b-32 test_model' }).open())).toBe('MODEL_MISMATCH');
   });
 
+  it('refuses to open an index of mapping version 1 (no stored vectors) with MAPPING_OUTDATED', async () => {
+    // What the previous release created: no images.vectorBytes, _meta.mappingVersion 1.
+    const names = indexNames(prefix, MODEL);
+    const { settings, mappings } = buildIndexBody(
+      { modelId: MODEL, dims: DIMS },
+      DEFAULTS.elasticsearch.hnsw,
+    );
+    const old = mappings as {
+      _meta: Record<string, unknown>;
+      properties: { images: { properties: Record<string, unknown> } };
+    };
+    old._meta.mappingVersion = 1;
+    delete old.properties.images.properties.vectorBytes;
+    const created = await esRequest('PUT', `/${names.alias}-v1`, {
+      settings,
+      mappings,
+      aliases: { [names.alias]: { is_write_index: true } },
+    });
+    expect(created.status).toBe(200);
+    const error = await expectCode(adapter().open(), 'INDEX_UNAVAILABLE');
+    expect(error.details).toMatchObject({
+      reason: 'MAPPING_OUTDATED',
+      mappingVersion: 1,
+      expectedMappingVersion: 2,
+    });
+  });
+
+  it('keeps a copy of each vector in _source for read-back, never in getMany', async () => {
+    const index = await openIndex();
+    const doc = makeProduct({ id: 'sku-v', vectors: [axisVector(DIMS, 3)] });
+    await index.upsert(doc);
+    const raw = await esRequest('GET', `/${index.names.alias}/_doc/sku-v`);
+    const image = (raw.body as { _source: { images: Array<Record<string, unknown>> } })._source
+      .images[0];
+    expect(Object.keys(image ?? {})).not.toContain('vector');
+    expect(typeof image?.vectorBytes).toBe('string');
+    expect(await index.getMany(['sku-v'])).toEqual([expectedProduct(doc)]);
+    const [vectors] = await index.getImageVectors(['sku-v']);
+    expect(vectors?.map((v) => Array.from(v.vector))).toEqual([Array.from(axisVector(DIMS, 3))]);
+  });
+
   it('stores products without echoing vectors, replaces on re-index and deletes', async () => {
     const index = await openIndex();
     const random = seededRandom(1);
@@ -124,7 +160,6 @@ describeElasticsearch('ElasticsearchProductIndex against a real node', () => {
     const replaced = makeProduct({ id: 'sku-1', title: 'New', vectors: [axisVector(DIMS, 1)] });
     await index.upsert(replaced);
     expect(await index.getMany(['sku-1'])).toEqual([expectedProduct(replaced)]);
-    expect(await index.count()).toBe(1);
     expect(await index.delete('sku-1')).toBe(true);
     expect(await index.delete('sku-1')).toBe(false);
     expect(await index.getMany(['sku-1'])).toEqual([null]);
@@ -211,13 +246,13 @@ describeElasticsearch('ElasticsearchProductIndex against a real node', () => {
       ...makeProduct({ id: 'b-date', vectors: [axisVector(DIMS, 1)] }),
       createdAt: 'not a date',
     };
-    const result = await index.upsertMany([good, wrongDims, badDate], { refresh: true });
-    expect(result.succeeded).toEqual(['b-good']);
-    expect(result.failed.map((f) => [f.productId, f.error.code])).toEqual([
-      ['b-dims', 'DIMENSION_MISMATCH'],
-      ['b-date', 'BAD_USER_INPUT'],
+    const outcomes = await index.upsertMany([good, wrongDims, badDate], { refresh: true });
+    expect(outcomes.map((outcome) => outcome?.code ?? null)).toEqual([
+      null,
+      'DIMENSION_MISMATCH',
+      'BAD_USER_INPUT',
     ]);
-    expect(result.failed[1]?.error.details).toMatchObject({ status: 400 });
+    expect(outcomes[2]?.details).toMatchObject({ status: 400 });
     expect((await index.getMany(['b-good', 'b-date'])).map((p) => p?.id ?? null)).toEqual([
       'b-good',
       null,
@@ -262,12 +297,12 @@ describeElasticsearch('ElasticsearchProductIndex against a real node', () => {
     const index = await openIndex();
     await esRequest('DELETE', `/${index.names.index}`);
     expect(await codeOf(index.ping())).toBe('INDEX_UNAVAILABLE');
-    expect(await codeOf(index.count())).toBe('INDEX_UNAVAILABLE');
+    expect(await codeOf(index.getImageVectors(['sku-1']))).toBe('INDEX_UNAVAILABLE');
     expect(await codeOf(index.getMany(['sku-1']))).toBe('INDEX_UNAVAILABLE');
     expect(await codeOf(index.searchKeyword({ text: 'x', filter: {}, k: 1 }))).toBe(
       'INDEX_UNAVAILABLE',
     );
-    expect(await codeOf(adapter().count())).toBe('INDEX_UNAVAILABLE');
+    expect(await codeOf(adapter().getMany(['sku-1']))).toBe('INDEX_UNAVAILABLE');
   });
 
   it('refuses query vectors of other dims with DIMENSION_MISMATCH', async () => {

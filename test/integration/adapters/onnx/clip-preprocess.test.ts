@@ -9,6 +9,7 @@ import {
 } from '../../../../src/adapters/onnx/clip-preprocess';
 import type { PreprocessConfig } from '../../../../src/adapters/onnx/model-config';
 import { ErrorCode } from '../../../../src/errors/app-error';
+import { codeOf } from '../../../helpers/expect-code';
 
 const OPENAI: PreprocessConfig = {
   size: 224,
@@ -30,13 +31,6 @@ async function png(
   channels: 3 | 4 = 3,
 ): Promise<Buffer> {
   return sharp(rgb, { raw: { width, height, channels } }).png().toBuffer();
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  return promise.then(
-    () => 'resolved',
-    (error: { code?: string }) => error.code ?? 'no code',
-  );
 }
 
 /** Same integer formulas as test_image() in scripts/reference/clip-preprocess-reference.py. */

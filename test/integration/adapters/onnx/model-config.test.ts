@@ -7,6 +7,7 @@ import path from 'node:path';
 import { loadModelConfig } from '../../../../src/adapters/onnx/model-config';
 import { OnnxEmbedder } from '../../../../src/adapters/onnx/onnx-embedder';
 import { ErrorCode } from '../../../../src/errors/app-error';
+import { expectCode, rejectionOf } from '../../../helpers/expect-code';
 import { toyModelDir } from '../../../helpers/toy-model';
 
 let dir: string;
@@ -27,15 +28,6 @@ async function editJson(
   const json = JSON.parse(await readFile(full, 'utf8')) as Record<string, unknown>;
   edit(json);
   await writeFile(full, JSON.stringify(json));
-}
-
-async function failure(
-  promise: Promise<unknown>,
-): Promise<{ code?: string; details?: Record<string, unknown> }> {
-  return promise.then(
-    () => ({ code: 'resolved' }),
-    (error: { code?: string; details?: Record<string, unknown> }) => error,
-  );
 }
 
 describe('loadModelConfig', () => {
@@ -62,8 +54,7 @@ describe('loadModelConfig', () => {
     ['interpolation', 'bicubicc'],
   ])('refuses %s %j, naming the file and the value', async (field, value) => {
     await editJson('visual/preprocess_cfg.json', (json) => (json[field] = value));
-    const error = await failure(loadModelConfig(dir));
-    expect(error.code).toBe(ErrorCode.MODEL_UNAVAILABLE);
+    const error = await expectCode(loadModelConfig(dir), ErrorCode.MODEL_UNAVAILABLE);
     expect(error.details).toMatchObject({
       file: path.join('visual', 'preprocess_cfg.json'),
       issues: [expect.objectContaining({ field, value })],
@@ -81,7 +72,7 @@ describe('loadModelConfig', () => {
     await editJson('visual/preprocess_cfg.json', (json) => (json.size = [224, 224]));
     await expect(loadModelConfig(dir)).resolves.toMatchObject({ preprocess: { size: 224 } });
     await editJson('visual/preprocess_cfg.json', (json) => (json.size = [224, 256]));
-    expect((await failure(loadModelConfig(dir))).code).toBe(ErrorCode.MODEL_UNAVAILABLE);
+    await expectCode(loadModelConfig(dir), ErrorCode.MODEL_UNAVAILABLE);
   });
 
   it('reads tokenizer_kwargs.clean = canonicalize', async () => {
@@ -93,12 +84,12 @@ describe('loadModelConfig', () => {
 
   it('refuses a missing or malformed config.json', async () => {
     await writeFile(path.join(dir, 'config.json'), '{ not json');
-    expect(await failure(loadModelConfig(dir))).toMatchObject({
+    expect(await rejectionOf(loadModelConfig(dir))).toMatchObject({
       code: ErrorCode.MODEL_UNAVAILABLE,
       details: { file: 'config.json' },
     });
     await rm(path.join(dir, 'config.json'));
-    expect((await failure(loadModelConfig(dir))).code).toBe(ErrorCode.MODEL_UNAVAILABLE);
+    await expectCode(loadModelConfig(dir), ErrorCode.MODEL_UNAVAILABLE);
   });
 });
 
@@ -114,7 +105,7 @@ describe('OnnxEmbedder.load checks the sessions against the config', () => {
 
   it('refuses an embed_dim the model does not output', async () => {
     await editJson('config.json', (json) => (json.embed_dim = 512));
-    expect(await failure(load(dir))).toMatchObject({
+    expect(await rejectionOf(load(dir))).toMatchObject({
       code: ErrorCode.MODEL_UNAVAILABLE,
       details: { field: 'output dim' },
     });
@@ -125,7 +116,7 @@ describe('OnnxEmbedder.load checks the sessions against the config', () => {
       'config.json',
       (json) => ((json.text_cfg as Record<string, unknown>).context_length = 64),
     );
-    expect(await failure(load(dir))).toMatchObject({
+    expect(await rejectionOf(load(dir))).toMatchObject({
       code: ErrorCode.MODEL_UNAVAILABLE,
       details: { field: 'input shape' },
     });
@@ -133,9 +124,9 @@ describe('OnnxEmbedder.load checks the sessions against the config', () => {
 
   it('refuses a missing or broken model file', async () => {
     await writeFile(path.join(dir, 'textual', 'model.onnx'), 'not onnx');
-    expect((await failure(load(dir))).code).toBe(ErrorCode.MODEL_UNAVAILABLE);
+    await expectCode(load(dir), ErrorCode.MODEL_UNAVAILABLE);
     await rm(path.join(dir, 'visual', 'model.onnx'));
-    expect((await failure(load(dir))).code).toBe(ErrorCode.MODEL_UNAVAILABLE);
-    expect((await failure(load(path.join(dir, 'nowhere')))).code).toBe(ErrorCode.MODEL_UNAVAILABLE);
+    await expectCode(load(dir), ErrorCode.MODEL_UNAVAILABLE);
+    await expectCode(load(path.join(dir, 'nowhere')), ErrorCode.MODEL_UNAVAILABLE);
   });
 });

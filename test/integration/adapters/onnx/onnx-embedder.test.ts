@@ -8,6 +8,7 @@ import { generateToyModel } from '../../../../scripts/toy-model';
 import type { OnnxEmbedder } from '../../../../src/adapters/onnx/onnx-embedder';
 import { dot, isNormalized } from '../../../../src/domain/vector';
 import { ErrorCode } from '../../../../src/errors/app-error';
+import { expectCode, rejectionOf } from '../../../helpers/expect-code';
 import type { ColourPhotoOptions } from '../../../helpers/toy-model';
 import {
   colourPhoto,
@@ -39,13 +40,6 @@ function nearestColour(vector: Float32Array): string {
 function maxDiff(a: Float32Array, b: Float32Array): number {
   expect(a).toHaveLength(b.length);
   return a.reduce((max, v, i) => Math.max(max, Math.abs(v - (b[i] as number))), 0);
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => 'resolved',
-    (error: { code?: string; details?: unknown }) => ({ code: error.code, details: error.details }),
-  );
 }
 
 describe('OnnxEmbedder over the toy colour CLIP', () => {
@@ -138,18 +132,17 @@ describe('OnnxEmbedder over the toy colour CLIP', () => {
 describe('OnnxEmbedder errors', () => {
   it('refuses bytes that are not an image, even inside a batch of good ones', async () => {
     const good = await colourPhoto('red');
-    expect(await codeOf(embedder.embedImages([good, Buffer.from('not an image')]))).toMatchObject({
-      code: ErrorCode.UNSUPPORTED_MEDIA_TYPE,
-    });
+    await expectCode(
+      embedder.embedImages([good, Buffer.from('not an image')]),
+      ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+    );
   });
 
   it('reports a truncated JPEG as BAD_USER_INPUT / IMAGE_CORRUPT', async () => {
     const jpeg = await colourPhoto('green', { width: 400, height: 300, noise: 50, format: 'jpeg' });
     const truncated = jpeg.subarray(0, Math.floor(jpeg.length / 2));
-    expect(await codeOf(embedder.embedImages([truncated]))).toEqual({
-      code: ErrorCode.BAD_USER_INPUT,
-      details: { reason: 'IMAGE_CORRUPT' },
-    });
+    const error = await expectCode(embedder.embedImages([truncated]), ErrorCode.BAD_USER_INPUT);
+    expect(error.details).toEqual({ reason: 'IMAGE_CORRUPT' });
   });
 
   it('refuses photos over maxInputPixels with PAYLOAD_TOO_LARGE', async () => {
@@ -158,11 +151,10 @@ describe('OnnxEmbedder errors', () => {
       await expect(
         small.embedImages([await colourPhoto('red', { width: 100, height: 100 })]),
       ).resolves.toHaveLength(1);
-      expect(
-        await codeOf(small.embedImages([await colourPhoto('red', { width: 101, height: 100 })])),
-      ).toMatchObject({
-        code: ErrorCode.PAYLOAD_TOO_LARGE,
-      });
+      await expectCode(
+        small.embedImages([await colourPhoto('red', { width: 101, height: 100 })]),
+        ErrorCode.PAYLOAD_TOO_LARGE,
+      );
     } finally {
       await small.close();
     }
@@ -185,7 +177,8 @@ describe('OnnxEmbedder errors', () => {
       closing.inferTexts([tokens]),
       closing.ping(),
     ];
-    for (const code of await Promise.all(calls.map(codeOf))) expect(code).toMatchObject(closed);
+    for (const error of await Promise.all(calls.map(rejectionOf)))
+      expect(error).toMatchObject(closed);
   });
 
   it('answers ping while its ONNX Runtime thread runs, and MODEL_UNAVAILABLE once it died', async () => {
@@ -197,17 +190,13 @@ describe('OnnxEmbedder errors', () => {
         worker: { rpc: { worker: { terminate(): Promise<number> } } };
       };
       await internals.worker.rpc.worker.terminate();
-      expect(await codeOf(dying.ping())).toMatchObject({
-        code: ErrorCode.MODEL_UNAVAILABLE,
-        details: { reason: 'WORKER_EXITED' },
-      });
-      expect(await codeOf(dying.embedTexts(['red']))).toMatchObject({
-        code: ErrorCode.EMBEDDING_FAILED,
-      });
+      const died = await expectCode(dying.ping(), ErrorCode.MODEL_UNAVAILABLE);
+      expect(died.details).toMatchObject({ reason: 'WORKER_EXITED' });
+      await expectCode(dying.embedTexts(['red']), ErrorCode.EMBEDDING_FAILED);
     } finally {
       await dying.close();
     }
-    expect(await codeOf(dying.ping())).toMatchObject({ details: { reason: 'CLOSED' } });
+    expect(await rejectionOf(dying.ping())).toMatchObject({ details: { reason: 'CLOSED' } });
   });
 
   it('checks its options with a TypeError', async () => {

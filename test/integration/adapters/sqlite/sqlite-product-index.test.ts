@@ -7,7 +7,7 @@ import {
   CATALOG_FILE,
   SqliteProductIndex,
 } from '../../../../src/adapters/sqlite/sqlite-product-index';
-import { isAppError } from '../../../../src/errors/app-error';
+import { expectCode } from '../../../helpers/expect-code';
 import { axisVector, expectedProduct, makeProduct } from '../../../helpers/product-fixtures';
 
 const binding = { modelId: 'unit-model', dims: 4 };
@@ -20,13 +20,6 @@ async function start(options: Partial<ConstructorParameters<typeof SqliteProduct
   open.push(index);
   await index.open();
   return index;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => new Error('expected a rejection'),
-    (e: unknown) => e,
-  );
 }
 
 beforeEach(async () => {
@@ -63,9 +56,8 @@ describe('SqliteProductIndex', () => {
   it('refuses a catalog built by another model with the same dims, with details', async () => {
     await (await start()).close();
     const other = new SqliteProductIndex({ dataDir, binding: { ...binding, modelId: 'other' } });
-    const error = await rejection(other.open());
-    expect(isAppError(error) && error.code).toBe('MODEL_MISMATCH');
-    expect(isAppError(error) && error.details).toEqual({
+    const error = await expectCode(other.open(), 'MODEL_MISMATCH');
+    expect(error.details).toEqual({
       expectedModelId: 'unit-model',
       expectedDims: 4,
       actualModelId: 'other',
@@ -78,9 +70,8 @@ describe('SqliteProductIndex', () => {
     await (await start()).close();
     for (const modelId of [binding.modelId, 'other']) {
       const other = new SqliteProductIndex({ dataDir, binding: { modelId, dims: 8 } });
-      const error = await rejection(other.open());
-      expect(isAppError(error) && error.code).toBe('DIMENSION_MISMATCH');
-      expect(isAppError(error) && error.details).toMatchObject({ expectedDims: 4, actualDims: 8 });
+      const error = await expectCode(other.open(), 'DIMENSION_MISMATCH');
+      expect(error.details).toMatchObject({ expectedDims: 4, actualDims: 8 });
     }
   });
 
@@ -91,11 +82,42 @@ describe('SqliteProductIndex', () => {
     // Two images at one position: the product row is rewritten before the second insert fails.
     const broken = makeProduct({ id: 'p', title: 'new words', vectors: [q, q] });
     const bad = { ...broken, images: broken.images.map((image) => ({ ...image, position: 0 })) };
-    const error = await rejection(index.upsert(bad));
-    expect(isAppError(error) && error.code).toBe('BAD_USER_INPUT');
+    await expectCode(index.upsert(bad), 'BAD_USER_INPUT');
     expect(await index.getMany(['p'])).toEqual([expectedProduct(doc)]);
     expect((await index.searchKeyword({ text: 'old', filter: {}, k: 5 })).length).toBe(1);
     expect(await index.searchKeyword({ text: 'new', filter: {}, k: 5 })).toEqual([]);
+  });
+
+  it('rolls back only the refused document of an upsertMany, in one transaction', async () => {
+    const index = await start();
+    const doc = makeProduct({ id: 'p', title: 'old words', vectors: [q] });
+    await index.upsert(doc);
+    const broken = makeProduct({ id: 'p', title: 'new words', vectors: [q, q] });
+    const bad = { ...broken, images: broken.images.map((image) => ({ ...image, position: 0 })) };
+    const before = makeProduct({ id: 'a', title: 'first', vectors: [q] });
+    const after = makeProduct({ id: 'b', title: 'last', vectors: [q] });
+    const outcomes = await index.upsertMany([before, bad, after]);
+    expect(outcomes.map((outcome) => outcome?.code ?? null)).toEqual([
+      null,
+      'BAD_USER_INPUT',
+      null,
+    ]);
+    expect(await index.getMany(['a', 'p', 'b'])).toEqual([before, doc, after].map(expectedProduct));
+    expect(await index.searchKeyword({ text: 'new', filter: {}, k: 5 })).toEqual([]);
+    expect((await index.searchKeyword({ text: 'first last', filter: {}, k: 5 })).length).toBe(2);
+  });
+
+  it('fails a whole upsertMany when the write lock cannot be had, writing nothing', async () => {
+    const index = await start({ busyTimeoutMs: 20 });
+    const rival = new Database(path.join(dataDir, CATALOG_FILE));
+    try {
+      rival.prepare('BEGIN IMMEDIATE').run();
+      const docs = ['x', 'y'].map((id) => makeProduct({ id, vectors: [q] }));
+      await expectCode(index.upsertMany(docs), 'INDEX_UNAVAILABLE');
+    } finally {
+      rival.close();
+    }
+    expect(await index.getMany(['x', 'y'])).toEqual([null, null]);
   });
 
   it('names the lowest position among equally similar images of one product', async () => {
@@ -118,11 +140,13 @@ describe('SqliteProductIndex', () => {
     const rival = new Database(path.join(dataDir, CATALOG_FILE));
     try {
       rival.prepare('BEGIN IMMEDIATE').run();
-      const error = await rejection(index.upsert(makeProduct({ id: 'x', vectors: [q] })));
-      expect(isAppError(error) && error.code).toBe('INDEX_UNAVAILABLE');
-      expect(isAppError(error) && error.details.reason).toBe('SQLITE_BUSY');
+      const error = await expectCode(
+        index.upsert(makeProduct({ id: 'x', vectors: [q] })),
+        'INDEX_UNAVAILABLE',
+      );
+      expect(error.details.reason).toBe('SQLITE_BUSY');
       // Readers are not blocked by the writer under WAL.
-      expect(await index.count()).toBe(0);
+      expect(await index.getMany(['x'])).toEqual([null]);
     } finally {
       rival.close();
     }
@@ -132,14 +156,15 @@ describe('SqliteProductIndex', () => {
     const file = path.join(dataDir, 'not-a-dir');
     await fs.writeFile(file, 'x');
     const index = new SqliteProductIndex({ dataDir: file, binding });
-    const error = await rejection(index.open());
-    expect(isAppError(error) && error.code).toBe('INDEX_UNAVAILABLE');
+    await expectCode(index.open(), 'INDEX_UNAVAILABLE');
   });
 
   it('reports a file that is not a database as INDEX_UNAVAILABLE', async () => {
     await fs.writeFile(path.join(dataDir, CATALOG_FILE), 'definitely not sqlite '.repeat(100));
-    const error = await rejection(new SqliteProductIndex({ dataDir, binding }).open());
-    expect(isAppError(error) && error.code).toBe('INDEX_UNAVAILABLE');
-    expect(isAppError(error) && error.details.reason).toBe('SQLITE_NOTADB');
+    const error = await expectCode(
+      new SqliteProductIndex({ dataDir, binding }).open(),
+      'INDEX_UNAVAILABLE',
+    );
+    expect(error.details.reason).toBe('SQLITE_NOTADB');
   });
 });

@@ -13,6 +13,7 @@ import {
 import { VectorSearch } from '../../../../src/adapters/sqlite/sqlite-vector-search';
 import { ProductWriter } from '../../../../src/adapters/sqlite/sqlite-writes';
 import { isAppError } from '../../../../src/errors/app-error';
+import { rejectionOf } from '../../../helpers/expect-code';
 import {
   axisVector,
   makeProduct,
@@ -26,13 +27,6 @@ const DIMS = 512;
 const binding = { modelId: 'contract-model', dims: DIMS };
 const random = seededRandom(7);
 const randomVector = () => normalize(Array.from({ length: DIMS }, () => random() - 0.5));
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => new Error('expected a rejection'),
-    (e: unknown) => e,
-  );
-}
 
 /** The index's worker thread, reached past `private` to kill it the way a crash would. */
 function readWorker(index: SqliteProductIndex): Worker {
@@ -108,15 +102,15 @@ describe('SqliteProductIndex searches on a worker thread, over 20k images x 512 
     const vector = randomVector();
     // Queued behind each other in the one thread: the last cannot finish before the kill.
     const searches = Array.from({ length: 3 }, () =>
-      rejection(index.searchVector({ vector, filter: {}, k: 10 })),
+      rejectionOf(index.searchVector({ vector, filter: {}, k: 10 })),
     );
     await readWorker(index).terminate();
     const last = await searches[2];
     expect(isAppError(last) && last.code).toBe('INDEX_UNAVAILABLE');
     expect(isAppError(last) && last.details.reason).toBe('WORKER_EXITED');
-    const later = await rejection(index.searchKeyword({ text: 'product', filter: {}, k: 5 }));
+    const later = await rejectionOf(index.searchKeyword({ text: 'product', filter: {}, k: 5 }));
     expect(isAppError(later) && later.details.reason).toBe('WORKER_EXITED');
-    const ping = await rejection(index.ping());
+    const ping = await rejectionOf(index.ping());
     expect(isAppError(ping) && ping.code).toBe('INDEX_UNAVAILABLE');
     expect(isAppError(ping) && ping.details.reason).toBe('WORKER_EXITED');
     await Promise.all(searches);
@@ -165,7 +159,7 @@ describe('SqliteProductIndex read-after-write across the worker connection', () 
     const db = new Database(path.join(dataDir, CATALOG_FILE));
     db.prepare('UPDATE images SET vector = ?').run(Buffer.alloc(12));
     db.close();
-    const error = await rejection(
+    const error = await rejectionOf(
       index.searchVector({ vector: axisVector(4, 0), filter: {}, k: 1 }),
     );
     expect(isAppError(error) && error.code).toBe('INDEX_UNAVAILABLE');

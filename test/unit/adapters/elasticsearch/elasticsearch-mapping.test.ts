@@ -17,7 +17,7 @@ describe('elasticsearch index naming', () => {
   it('puts a versioned index behind an alias named after prefix and model', () => {
     expect(indexNames('products', 'ViT-B/32')).toEqual({
       alias: 'products-vit-b-32',
-      index: 'products-vit-b-32-v1',
+      index: 'products-vit-b-32-v2',
     });
     expect(indexNames('p', 'x'.repeat(400)).index.length).toBeLessThan(255);
   });
@@ -30,7 +30,7 @@ describe('elasticsearch index body', () => {
       _meta: unknown;
       properties: { images: { properties: { vector: Record<string, unknown> } } };
     };
-    expect(mappings._meta).toEqual({ modelId: 'm1', dims: 512, mappingVersion: 1 });
+    expect(mappings._meta).toEqual({ modelId: 'm1', dims: 512, mappingVersion: 2 });
     expect(mappings.properties.images.properties.vector).toMatchObject({
       dims: 512,
       similarity: 'cosine',

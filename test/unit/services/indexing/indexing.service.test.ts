@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { AppError } from '../../../../src/errors/app-error';
 import { UnsupportedMediaTypeError } from '../../../../src/errors/app-error';
 import { IndexingService } from '../../../../src/services/indexing/indexing.service';
 import type { ProductInput } from '../../../../src/services/indexing/product-input';
-import { RecordingEmbedder, ScriptedIndex } from '../../../helpers/fakes';
+import { RecordingEmbedder } from '../../../fakes/recording-embedder';
+import { ScriptedIndex } from '../../../fakes/scripted-product-index';
+import { expectCode } from '../../../helpers/expect-code';
 
 const input: ProductInput = {
   id: 'sku-1',
@@ -14,15 +15,6 @@ const input: ProductInput = {
   tags: ['sale', 'sale', 'summer'],
   images: [{ bytes: new Uint8Array([1]), filename: 'a.png' }, { bytes: new Uint8Array([2]) }],
 };
-
-async function rejection(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as AppError;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('IndexingService.indexProduct', () => {
   it('embeds every photo in one batch and writes one normalised document', async () => {
@@ -71,7 +63,7 @@ describe('IndexingService.indexProduct', () => {
     const embedder = new RecordingEmbedder();
     const index = new ScriptedIndex();
     const service = new IndexingService(embedder, index, { maxImagesPerProduct: 5 });
-    const error = await rejection(
+    const error = await expectCode(
       service.indexProduct({
         ...input,
         id: ' ',
@@ -79,8 +71,8 @@ describe('IndexingService.indexProduct', () => {
         price: -1,
         currency: 'dollars',
       }),
+      'BAD_USER_INPUT',
     );
-    expect(error.code).toBe('BAD_USER_INPUT');
     const fields = (error.details.fields as Array<{ field: string }>).map((f) => f.field);
     expect(fields).toEqual(expect.arrayContaining(['id', 'title', 'price', 'currency']));
     expect(embedder.imageCalls).toHaveLength(0);
@@ -91,10 +83,8 @@ describe('IndexingService.indexProduct', () => {
     const service = new IndexingService(new RecordingEmbedder(), new ScriptedIndex(), {
       maxImagesPerProduct: 1,
     });
-    expect((await rejection(service.indexProduct(input))).code).toBe('BAD_USER_INPUT');
-    expect((await rejection(service.indexProduct({ ...input, images: [] }))).code).toBe(
-      'BAD_USER_INPUT',
-    );
+    await expectCode(service.indexProduct(input), 'BAD_USER_INPUT');
+    await expectCode(service.indexProduct({ ...input, images: [] }), 'BAD_USER_INPUT');
   });
 
   it('writes nothing when a photo cannot be embedded', async () => {
@@ -102,7 +92,7 @@ describe('IndexingService.indexProduct', () => {
     embedder.embedImages = () => Promise.reject(new UnsupportedMediaTypeError('not an image'));
     const index = new ScriptedIndex();
     const service = new IndexingService(embedder, index, { maxImagesPerProduct: 5 });
-    expect((await rejection(service.indexProduct(input))).code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    await expectCode(service.indexProduct(input), 'UNSUPPORTED_MEDIA_TYPE');
     expect(index.upserts).toHaveLength(0);
   });
 });

@@ -1,7 +1,8 @@
 import type { AppError } from '../../../../src/errors/app-error';
 import type { SearchRequest } from '../../../../src/services/search/search.service';
 import { SearchService } from '../../../../src/services/search/search.service';
-import { RecordingEmbedder, ScriptedIndex } from '../../../helpers/fakes';
+import { RecordingEmbedder } from '../../../fakes/recording-embedder';
+import { ScriptedIndex } from '../../../fakes/scripted-product-index';
 import { searchLimits } from '../../../helpers/search-limits';
 
 const png = new Uint8Array([1, 2, 3]);

@@ -1,7 +1,8 @@
-import type { AppError } from '../../../../src/errors/app-error';
 import type { SearchPage } from '../../../../src/services/search/search.service';
 import { SearchService } from '../../../../src/services/search/search.service';
-import { RecordingEmbedder, ScriptedIndex } from '../../../helpers/fakes';
+import { RecordingEmbedder } from '../../../fakes/recording-embedder';
+import { ScriptedIndex } from '../../../fakes/scripted-product-index';
+import { expectCode } from '../../../helpers/expect-code';
 
 const limits = { defaultFirst: 10, maxFirst: 100, depth: 50, maxTextLength: 1000 };
 const png = new Uint8Array([1, 2, 3]);
@@ -12,15 +13,6 @@ function vectorHits(n: number) {
     imageId: `p${i}#0`,
     similarity: 1 - i / 100,
   }));
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    return (error as AppError).code;
-  }
-  throw new Error('expected a rejection');
 }
 
 function ids(page: SearchPage): string[] {
@@ -106,7 +98,7 @@ describe('SearchService', () => {
       { text: 'x'.repeat(1001) },
     ];
     for (const request of bad) {
-      expect(await codeOf(service.search(request))).toBe('BAD_USER_INPUT');
+      await expectCode(service.search(request), 'BAD_USER_INPUT');
     }
     expect(embedder.imageCalls).toHaveLength(0);
     expect(embedder.textCalls).toHaveLength(0);

@@ -1,6 +1,7 @@
 import { imageQuery } from '../../../../../src/services/search/query-kinds/image.query';
 import type { QueryContext } from '../../../../../src/services/search/query-kinds/query-kind';
-import { RecordingEmbedder, ScriptedIndex } from '../../../../helpers/fakes';
+import { RecordingEmbedder } from '../../../../fakes/recording-embedder';
+import { ScriptedIndex } from '../../../../fakes/scripted-product-index';
 
 const hits = [
   { productId: 'a', imageId: 'a#0', similarity: 0.9 },

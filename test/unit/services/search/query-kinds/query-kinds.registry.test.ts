@@ -8,7 +8,8 @@ import {
   buildRankedLists,
   QUERY_BUILDERS,
 } from '../../../../../src/services/search/query-kinds/query-kinds.registry';
-import { RecordingEmbedder, ScriptedIndex } from '../../../../helpers/fakes';
+import { RecordingEmbedder } from '../../../../fakes/recording-embedder';
+import { ScriptedIndex } from '../../../../fakes/scripted-product-index';
 
 const png = new Uint8Array([1]);
 const vectorHits = [

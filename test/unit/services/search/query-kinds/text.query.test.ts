@@ -1,6 +1,7 @@
 import type { QueryContext } from '../../../../../src/services/search/query-kinds/query-kind';
 import { textQuery } from '../../../../../src/services/search/query-kinds/text.query';
-import { RecordingEmbedder, ScriptedIndex } from '../../../../helpers/fakes';
+import { RecordingEmbedder } from '../../../../fakes/recording-embedder';
+import { ScriptedIndex } from '../../../../fakes/scripted-product-index';
 
 function context(index: ScriptedIndex, embedder = new RecordingEmbedder()): QueryContext {
   return { embedder, index, filter: { inStock: true }, k: 40, minSimilarity: undefined };

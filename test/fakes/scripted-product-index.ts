@@ -1,46 +1,11 @@
-import type { Product, ProductDocument } from '../../src/domain/product';
+import type { ImageVector, Product, ProductDocument } from '../../src/domain/product';
 import type { KeywordHit, VectorHit } from '../../src/domain/search';
-import type { Embedder, ImageEmbedding } from '../../src/ports/embedder.port';
-import type { KeywordQuery, ProductIndex, VectorQuery } from '../../src/ports/product-index.port';
-
-/** Embeds bytes as the unit vector along axis bytes[0] % dims, and text along its length. */
-export class RecordingEmbedder implements Embedder {
-  readonly modelId = 'fake-model';
-  readonly dims = 4;
-  readonly imageCalls: number[] = [];
-  readonly textCalls: string[][] = [];
-
-  embedImages(images: readonly Uint8Array[]): Promise<ImageEmbedding[]> {
-    this.imageCalls.push(images.length);
-    return Promise.resolve(
-      images.map((bytes) => ({
-        vector: this.axis(bytes[0] ?? 0),
-        width: 10,
-        height: 20,
-        format: 'png',
-      })),
-    );
-  }
-
-  embedTexts(texts: readonly string[]): Promise<Float32Array[]> {
-    this.textCalls.push([...texts]);
-    return Promise.resolve(texts.map((text) => this.axis(text.length)));
-  }
-
-  ping(): Promise<void> {
-    return Promise.resolve();
-  }
-
-  close(): Promise<void> {
-    return Promise.resolve();
-  }
-
-  private axis(n: number): Float32Array {
-    const v = new Float32Array(this.dims);
-    v[n % this.dims] = 1;
-    return v;
-  }
-}
+import type {
+  KeywordQuery,
+  ProductIndex,
+  UpsertOutcome,
+  VectorQuery,
+} from '../../src/ports/product-index.port';
 
 /** Returns scripted ranked lists and records every call. */
 export class ScriptedIndex implements ProductIndex {
@@ -50,6 +15,7 @@ export class ScriptedIndex implements ProductIndex {
   readonly upserts: ProductDocument[] = [];
   readonly getManyCalls: string[][] = [];
   products = new Map<string, Product>();
+  imageVectors = new Map<string, ImageVector[]>();
 
   constructor(
     public vectorHits: VectorHit[] = [],
@@ -63,12 +29,19 @@ export class ScriptedIndex implements ProductIndex {
     this.upserts.push(doc);
     return Promise.resolve();
   }
+  upsertMany(docs: readonly ProductDocument[]): Promise<UpsertOutcome[]> {
+    this.upserts.push(...docs);
+    return Promise.resolve(docs.map(() => null));
+  }
   delete(productId: string): Promise<boolean> {
     return Promise.resolve(this.products.delete(productId));
   }
   getMany(ids: readonly string[]): Promise<Array<Product | null>> {
     this.getManyCalls.push([...ids]);
     return Promise.resolve(ids.map((id) => this.products.get(id) ?? null));
+  }
+  getImageVectors(ids: readonly string[]): Promise<Array<ImageVector[] | null>> {
+    return Promise.resolve(ids.map((id) => this.imageVectors.get(id) ?? null));
   }
   searchVector(query: VectorQuery): Promise<VectorHit[]> {
     this.vectorQueries.push(query);
@@ -78,9 +51,6 @@ export class ScriptedIndex implements ProductIndex {
   searchKeyword(query: KeywordQuery): Promise<KeywordHit[]> {
     this.keywordQueries.push(query);
     return Promise.resolve(this.keywordHits.slice(0, query.k));
-  }
-  count(): Promise<number> {
-    return Promise.resolve(this.products.size);
   }
   ping(): Promise<void> {
     return Promise.resolve();
