@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh machine, as the README's test command and CI run it:
 # installs what is missing (Debian's Chromium, npm packages), starts a local Elasticsearch
-# node, runs `npm run check` (format, lint, typecheck, every jest suite) and stops the node.
+# node, runs `npm run check` (format, lint with the layer rules, typecheck, the production
+# build, every jest suite, unused exports) and stops the node.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
