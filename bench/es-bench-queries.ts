@@ -86,7 +86,7 @@ export function rawKnn(
   });
 }
 
-export function rawKeyword(url: string, alias: string, text: string, k: number): Promise<RawHit[]> {
+function rawKeyword(url: string, alias: string, text: string, k: number): Promise<RawHit[]> {
   return search(url, alias, {
     query: {
       bool: {

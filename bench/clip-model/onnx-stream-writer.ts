@@ -12,7 +12,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { onnx } from 'onnx-proto';
 
-export const BENCH_OPSET = 17;
+const BENCH_OPSET = 17;
 /** IR 8 is the first to carry opset 17. */
 const IR_VERSION = 8;
 const LENGTH_DELIMITED = 2;
@@ -61,7 +61,7 @@ function fieldHeader(field: number, length: number): Uint8Array {
   return out;
 }
 
-export function elementCount(dims: readonly number[]): number {
+function elementCount(dims: readonly number[]): number {
   return dims.reduce((a, b) => a * b, 1);
 }
 

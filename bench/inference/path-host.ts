@@ -38,7 +38,7 @@ export interface HostRss {
   readonly afterLargestBatch: number;
 }
 
-export type HostRequest =
+type HostRequest =
   | { readonly id: number; readonly op: 'measure'; readonly key: string; readonly plan: RunPlan }
   | { readonly id: number; readonly op: 'vectors'; readonly count: number }
   | { readonly id: number; readonly op: 'close' };

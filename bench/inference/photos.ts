@@ -9,9 +9,9 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import sharp from 'sharp';
 
-export const TUXPAINT_DIR = '/usr/share/tuxpaint/stamps';
-export const FASHION_MNIST = '/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz';
-export const INSTALL_HINT = 'apt-get install -y tuxpaint-stamps-default dataset-fashion-mnist';
+const TUXPAINT_DIR = '/usr/share/tuxpaint/stamps';
+const FASHION_MNIST = '/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz';
+const INSTALL_HINT = 'apt-get install -y tuxpaint-stamps-default dataset-fashion-mnist';
 
 const FASHION_LABELS = [
   't-shirt',
@@ -27,7 +27,7 @@ const FASHION_LABELS = [
 ];
 const IDX_IMAGES_MAGIC = 0x0803;
 
-export interface BenchPhoto {
+interface BenchPhoto {
   readonly name: string;
   readonly bytes: Uint8Array;
 }

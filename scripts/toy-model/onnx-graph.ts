@@ -5,7 +5,7 @@
 import { onnx } from 'onnx-proto';
 
 /** Opset 13: ReduceSum takes its axes as an input, ReduceMean still as an attribute. */
-export const OPSET = 13;
+const OPSET = 13;
 const IR_VERSION = 7;
 
 export type Dim = number | string;

@@ -15,12 +15,12 @@ export const TOY_WORDS: readonly string[] = [
   ...['men', 'women', 'kids', 'cotton', 'leather', 'plastic', 'dark', 'light', 'bright'],
 ];
 
-export const START_TOKEN = '<|startoftext|>';
-export const END_TOKEN = '<|endoftext|>';
+const START_TOKEN = '<|startoftext|>';
+const END_TOKEN = '<|endoftext|>';
 const SUFFIX = '</w>';
 
 /** OpenAI's byte -> printable character map (simple_tokenizer.bytes_to_unicode). */
-export function bytesToUnicode(): string[] {
+function bytesToUnicode(): string[] {
   const printable: number[] = [];
   const ranges: Array<[number, number]> = [
     [0x21, 0x7e],
@@ -59,7 +59,7 @@ function applyMerges(word: string, ranks: Map<string, number>): string[] {
  * so far, then its remaining pieces are joined left to right with new (higher-ranked) merges,
  * so earlier words keep their single token.
  */
-export function buildMerges(words: readonly string[]): Array<[string, string]> {
+function buildMerges(words: readonly string[]): Array<[string, string]> {
   const merges: Array<[string, string]> = [];
   const ranks = new Map<string, number>();
   for (const word of words) {

@@ -37,7 +37,7 @@ export const TOY_COLOURS: readonly ToyColour[] = [
 ];
 
 /** Words that mean the same prototype as another. */
-export const TOY_SYNONYMS: Readonly<Record<string, string>> = { gray: 'grey' };
+const TOY_SYNONYMS: Readonly<Record<string, string>> = { gray: 'grey' };
 
 export const TOY_EMBED_DIM = 16;
 const OTHER_WORD_DIMS = [12, 13, 14];
@@ -50,7 +50,7 @@ const POOL = 4;
 const TAU = 0.02;
 
 /** 'batch' = dynamic batch axis; 1 = fixed, as Immich exports (no dynamic_axes) declare. */
-export type BatchDim = 'batch' | 1;
+type BatchDim = 'batch' | 1;
 
 export interface ImageTowerOptions {
   batch: BatchDim;

@@ -11,7 +11,7 @@ import { SearchService } from '../services/search/search.service';
 import { createEmbedder } from './create-embedder';
 import { createIndex } from './create-index';
 
-export interface Readiness {
+interface Readiness {
   readonly ready: boolean;
   readonly checks: Readonly<Record<string, string>>;
 }

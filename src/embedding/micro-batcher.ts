@@ -17,7 +17,7 @@
 /** Calls `callback` after `delayMs`; returns a function that cancels it. Injectable for tests. */
 export type ScheduleFn = (callback: () => void, delayMs: number) => () => void;
 
-export const timerSchedule: ScheduleFn = (callback, delayMs) => {
+const timerSchedule: ScheduleFn = (callback, delayMs) => {
   const timer = setTimeout(callback, delayMs);
   return () => clearTimeout(timer);
 };

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { BadUserInputError, PayloadTooLargeError } from '../errors/app-error';
 
 /** The parts of graphql-upload-ts's FileUpload we use (kept structural so tests can fake it). */
-export interface UploadedFile {
+interface UploadedFile {
   readonly filename: string;
   readonly mimetype: string;
   createReadStream(): Readable;

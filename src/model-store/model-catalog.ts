@@ -3,9 +3,10 @@
  * each file of a model comes from and how to check its bytes. Validated once at load; an
  * invalid catalog is a TypeError that lists every problem.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { findUp } from '../lib/find-up';
 
 /**
  * How a file's expected hash was published. Hugging Face shows the sha256 of LFS files;
@@ -91,7 +92,6 @@ const catalogSchema = z
     }
   });
 
-export type ModelFileHash = z.infer<typeof hashSchema>;
 export type CatalogFile = Readonly<z.infer<typeof fileSchema>>;
 export type CatalogModel = Readonly<z.infer<typeof modelSchema>>;
 export type ModelCatalog = Readonly<z.infer<typeof catalogSchema>>;
@@ -108,16 +108,9 @@ export function parseModelCatalog(input: unknown): ModelCatalog {
   return deepFreeze(result.data);
 }
 
-/**
- * Where models/catalog.json sits: two levels up from src/models when run from source
- * (tsx, ts-jest), three from dist/src/models after a build.
- */
-export function defaultCatalogPath(): string {
-  const candidates = [
-    path.resolve(__dirname, '../../models/catalog.json'),
-    path.resolve(__dirname, '../../../models/catalog.json'),
-  ];
-  return candidates.find((candidate) => existsSync(candidate)) ?? (candidates[0] as string);
+/** The project's models/catalog.json, found from src/ (tsx, ts-jest) and dist/src/ alike. */
+function defaultCatalogPath(): string {
+  return findUp(path.join('models', 'catalog.json'));
 }
 
 /** Reads and validates a catalog file (default: the project's models/catalog.json). */

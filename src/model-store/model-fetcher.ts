@@ -49,7 +49,7 @@ export interface FetchModelOptions {
   readonly fetchImpl?: typeof fetch | undefined;
 }
 
-export interface FetchedFile {
+interface FetchedFile {
   readonly path: string;
   readonly status: 'downloaded' | 'present';
   /** True when the bytes matched a catalog hash. */
@@ -74,7 +74,7 @@ export function retryCommand(model: CatalogModel): string {
 }
 
 /** Where a file is fetched from: the catalog URL, or the mirror layout under baseUrl. */
-export function fileUrl(model: CatalogModel, file: CatalogFile, baseUrl?: string): string {
+function fileUrl(model: CatalogModel, file: CatalogFile, baseUrl?: string): string {
   if (baseUrl === undefined || baseUrl === '') return file.url;
   const segments = [model.name, ...file.path.split('/')].map(encodeURIComponent);
   return `${baseUrl.replace(/\/+$/, '')}/${segments.join('/')}`;

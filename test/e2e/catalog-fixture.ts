@@ -20,7 +20,7 @@ export interface CatalogProduct {
 
 const NOUNS = { shoes: 'running shoe', jackets: 'rain jacket', bags: 'canvas backpack' } as const;
 const CATEGORIES = ['shoes', 'jackets', 'bags'] as const;
-export const COLOURS = [
+const COLOURS = [
   'red',
   'orange',
   'yellow',

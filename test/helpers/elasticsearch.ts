@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
  *   (as a describe.skip whose name says so: jest fails on console output, so no printing).
  * - Each test process works under its own index prefix and deletes its indices afterwards.
  */
-export const DEFAULT_ES_URL = 'http://127.0.0.1:9200';
+const DEFAULT_ES_URL = 'http://127.0.0.1:9200';
 
 export function elasticsearchUrl(): string {
   const url = process.env.ES_URL?.trim();

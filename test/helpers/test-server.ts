@@ -18,12 +18,12 @@ import type { FilePart } from './multipart';
 import { graphqlMultipart } from './multipart';
 import { toyModelDir } from './toy-model';
 
-export interface GraphqlBody {
+interface GraphqlBody {
   data?: Record<string, unknown> | null;
   errors?: Array<{ message: string; path?: unknown[]; extensions?: Record<string, unknown> }>;
 }
 
-export interface GraphqlResponse {
+interface GraphqlResponse {
   readonly status: number;
   readonly headers: Headers;
   readonly body: GraphqlBody;

@@ -15,8 +15,6 @@ import { TOY_COLOURS } from '../../scripts/toy-model';
 
 export { TOY_COLOURS, TOY_EMBED_DIM } from '../../scripts/toy-model';
 
-export const TOY_MODEL_ID = 'toy-model';
-
 /** Folder of the generated toy model (exists once jest's global setup has run). */
 export function toyModelDir(): string {
   return path.resolve(__dirname, '..', '..', '.cache', 'toy-model');
@@ -37,9 +35,8 @@ export function loadToyEmbedder(
 }
 
 export type Rgb = readonly [number, number, number];
-export type ToyColourName = (typeof TOY_COLOURS)[number]['name'];
 
-export function toyColour(name: string): Rgb {
+function toyColour(name: string): Rgb {
   const colour = TOY_COLOURS.find((c) => c.name === name);
   if (colour === undefined)
     throw new TypeError(`toyColour: unknown colour ${JSON.stringify(name)}`);

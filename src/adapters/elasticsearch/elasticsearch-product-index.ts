@@ -31,7 +31,7 @@ import {
 /** Which parts of `_source` an mget brings back. */
 type SourceFilter = { _source_includes: string[] } | { _source_excludes: string[] };
 
-export type ElasticsearchAuth =
+type ElasticsearchAuth =
   { readonly apiKey: string } | { readonly username: string; readonly password: string };
 
 export interface ElasticsearchProductIndexOptions {

@@ -3,8 +3,8 @@ import type { KeywordQuery, VectorQuery } from '../../ports/product-index.port';
 
 /** The nested path and vector field every kNN runs over. */
 export const IMAGES_PATH = 'images';
-export const VECTOR_FIELD = 'images.vector';
-export const IMAGE_ID_FIELD = 'images.id';
+const VECTOR_FIELD = 'images.vector';
+const IMAGE_ID_FIELD = 'images.id';
 
 /**
  * Hits fetched beyond k so that products tied on score at the k-th place can be ordered by
@@ -19,16 +19,16 @@ export const TIE_HEADROOM = 5;
  * and 0.975 with 1000, for about +40% latency. Real CLIP embeddings cluster and need fewer, but
  * the floor keeps the recall target on any data; the factor keeps deep pages well above k.
  */
-export const NUM_CANDIDATES_FACTOR = 10;
+const NUM_CANDIDATES_FACTOR = 10;
 export const NUM_CANDIDATES_FLOOR = 1000;
-export const MAX_NUM_CANDIDATES = 10_000;
+const MAX_NUM_CANDIDATES = 10_000;
 
 /**
  * int8_hnsw ranks candidates on quantized vectors; rescoring the best k * oversample of them
  * with the float vectors makes the returned scores exact cosines and recovers the recall the
  * quantization costs.
  */
-export const RESCORE_OVERSAMPLE = 3;
+const RESCORE_OVERSAMPLE = 3;
 
 /**
  * The kNN `similarity` cut runs on quantized similarities before rescoring, which can be off
@@ -38,7 +38,7 @@ export const RESCORE_OVERSAMPLE = 3;
 export const SIMILARITY_SLACK = 0.01;
 
 /** Column weights of the keyword query, the same as the SQLite backend's bm25() weights. */
-export const KEYWORD_FIELDS = ['title^2', 'description'] as const;
+const KEYWORD_FIELDS = ['title^2', 'description'] as const;
 
 export type EsQuery = Record<string, unknown>;
 
@@ -59,11 +59,11 @@ export function filterClauses(filter: ProductFilter): EsQuery[] {
 }
 
 /** How many hits a request asks for to answer a page of k. */
-export function fetchSize(k: number): number {
+function fetchSize(k: number): number {
   return Math.min(Math.trunc(k) + TIE_HEADROOM, MAX_NUM_CANDIDATES);
 }
 
-export function numCandidates(size: number): number {
+function numCandidates(size: number): number {
   return Math.min(Math.max(size * NUM_CANDIDATES_FACTOR, NUM_CANDIDATES_FLOOR), MAX_NUM_CANDIDATES);
 }
 

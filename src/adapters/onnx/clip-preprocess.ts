@@ -30,7 +30,7 @@ import {
 import type { Interpolation, PreprocessConfig } from './model-config';
 
 /** Formats a product photo may come in; others (svg, pdf, raw pixels, ...) are refused. */
-export const SUPPORTED_FORMATS: ReadonlySet<string> = new Set([
+const SUPPORTED_FORMATS: ReadonlySet<string> = new Set([
   'jpeg',
   'png',
   'webp',

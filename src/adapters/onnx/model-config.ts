@@ -19,11 +19,11 @@ export const MODEL_FILES = {
 } as const;
 
 /** Resize modes Immich implements; OpenCLIP's 'longest' (letterbox) is deliberately refused. */
-export const RESIZE_MODES = ['shortest', 'squash'] as const;
-export type ResizeMode = (typeof RESIZE_MODES)[number];
+const RESIZE_MODES = ['shortest', 'squash'] as const;
+type ResizeMode = (typeof RESIZE_MODES)[number];
 
 /** Interpolations we can reproduce with sharp kernels (PIL names, as Immich reads them). */
-export const INTERPOLATIONS = ['bicubic', 'bilinear', 'nearest', 'lanczos'] as const;
+const INTERPOLATIONS = ['bicubic', 'bilinear', 'nearest', 'lanczos'] as const;
 export type Interpolation = (typeof INTERPOLATIONS)[number];
 
 const triple = z.tuple([z.number(), z.number(), z.number()]);

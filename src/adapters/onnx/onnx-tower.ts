@@ -60,7 +60,7 @@ function mismatch(
 }
 
 /** Checks the session's declared shapes against the model config; returns how to call it. */
-export function describeSession(
+function describeSession(
   session: Pick<ort.InferenceSession, 'inputMetadata' | 'outputMetadata'>,
   spec: TowerSpec,
 ): TowerInfo {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Request, Response, Router } from 'express';
 import express from 'express';
-import { findUp } from '../../graphql/schema';
+import { findUp } from '../../lib/find-up';
 
 export const GRAPHIQL_ASSETS_PATH = '/graphiql-assets';
 

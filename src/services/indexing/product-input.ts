@@ -3,7 +3,7 @@ import type { ProductFields } from '../../domain/product';
 import { BadUserInputError } from '../../errors/app-error';
 
 /** One uploaded photo as the transport hands it over. */
-export interface ImageUpload {
+interface ImageUpload {
   readonly bytes: Uint8Array;
   readonly filename?: string | null;
   readonly url?: string | null;

@@ -12,7 +12,7 @@ import { searchRequestParser } from './search-request';
 export type { SearchLimits } from './search-limits';
 export type { SearchRequest } from './search-request';
 
-export interface SearchEdge {
+interface SearchEdge {
   readonly hit: SearchHit;
   readonly cursor: string;
 }
