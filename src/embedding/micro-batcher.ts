@@ -66,16 +66,6 @@ export class MicroBatcher<I, O> {
     this.schedule = options.schedule ?? timerSchedule;
   }
 
-  /** Items waiting for a run (not counting the run in flight). */
-  get waiting(): number {
-    return this.pending.length;
-  }
-
-  /** Whether a run is in flight. */
-  get busy(): boolean {
-    return this.running;
-  }
-
   enqueue(item: I): Promise<O> {
     return this.enqueueAll([item])[0] as Promise<O>;
   }

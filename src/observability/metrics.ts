@@ -31,7 +31,6 @@ export interface BackendObserver {
 }
 
 export interface Metrics {
-  readonly registry: Registry;
   /** Content-Type header for `render()`'s text. */
   readonly contentType: string;
   /** The Prometheus text exposition of every metric. */
@@ -44,8 +43,6 @@ export interface Metrics {
 export interface MetricsOptions {
   /** Process metrics (CPU, memory, event-loop lag, GC); on by default. */
   readonly defaultMetrics?: boolean;
-  /** Constant labels on every metric, e.g. { backend: 'sqlite', model: '...' }. */
-  readonly labels?: Readonly<Record<string, string>>;
 }
 
 function inferenceMetrics(registers: Registry[]): InferenceObserver {
@@ -148,11 +145,9 @@ function backendMetrics(registers: Registry[]): BackendObserver {
 
 export function createMetrics(options: MetricsOptions = {}): Metrics {
   const registry = new Registry();
-  if (options.labels !== undefined) registry.setDefaultLabels({ ...options.labels });
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: PREFIX });
   const registers = [registry];
   return {
-    registry,
     contentType: registry.contentType,
     render: () => registry.metrics(),
     inference: inferenceMetrics(registers),
