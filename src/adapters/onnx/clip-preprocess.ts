@@ -30,27 +30,16 @@
  *   half to even). sharp's 'cubic' kernel is Catmull-Rom (a = -0.5), PIL's BICUBIC.
  */
 import sharp from 'sharp';
-import type { KernelEnum, Metadata, SharpOptions } from 'sharp';
-import {
-  BadUserInputError,
-  PayloadTooLargeError,
-  UnsupportedMediaTypeError,
-} from '../../errors/app-error';
+import type { KernelEnum, Metadata } from 'sharp';
+import type { DecodedImage } from './clip-decode';
+import { checkRgb, decodeRgb, guarded, inspect, isPlainRgb, sharpOptions } from './clip-decode';
 import type { Interpolation, PreprocessConfig } from './model-config';
-import { cmykToRgb, gifTransparentColour, rgbaToRgbUnderColour } from './clip-colour';
 import { pilResizeCrop, PIL_FILTERS } from './clip-resample';
 import type { PilFilter } from './clip-resample';
 
-/** Formats a product photo may come in; others (svg, pdf, raw pixels, ...) are refused. */
-export const SUPPORTED_FORMATS: ReadonlySet<string> = new Set([
-  'jpeg',
-  'png',
-  'webp',
-  'gif',
-  'avif',
-  'heif',
-  'tiff',
-]);
+// Decoding lives in clip-decode.ts; these stay importable from here for existing callers.
+export { decodeImage, isPlainRgb, SUPPORTED_FORMATS } from './clip-decode';
+export type { DecodedImage } from './clip-decode';
 
 const KERNELS: Record<Interpolation, keyof KernelEnum> = {
   bicubic: 'cubic',
@@ -58,14 +47,6 @@ const KERNELS: Record<Interpolation, keyof KernelEnum> = {
   nearest: 'nearest',
   lanczos: 'lanczos3',
 };
-
-export interface DecodedImage {
-  /** Packed 8-bit RGB, row-major, EXIF-oriented. */
-  readonly rgb: Buffer;
-  readonly width: number;
-  readonly height: number;
-  readonly format: string;
-}
 
 export interface PreprocessedImage {
   /** CHW float32, 3 x size x size. */
@@ -108,127 +89,6 @@ export function planResize(
     left: roundHalfEven((resizeWidth - size) / 2),
     top: roundHalfEven((resizeHeight - size) / 2),
   };
-}
-
-function translateDecodeError(error: unknown, maxInputPixels: number): Error {
-  const message = error instanceof Error ? error.message : String(error);
-  if (/unsupported image format|missing|empty/i.test(message)) {
-    return new UnsupportedMediaTypeError('not a supported image', {}, { cause: error });
-  }
-  if (/pixel limit/i.test(message)) {
-    return new PayloadTooLargeError(
-      'image has too many pixels',
-      { maxInputPixels },
-      { cause: error },
-    );
-  }
-  return new BadUserInputError(
-    'image is corrupt or truncated',
-    { reason: 'IMAGE_CORRUPT' },
-    { cause: error },
-  );
-}
-
-function sharpOptions(maxInputPixels: number): SharpOptions {
-  // ignoreIcc: PIL, and so the training pipeline, reads stored values and ignores profiles.
-  return {
-    failOn: 'truncated',
-    limitInputPixels: maxInputPixels,
-    autoOrient: true,
-    ignoreIcc: true,
-  };
-}
-
-/** Runs a sharp step on untrusted bytes, turning its failures into our typed errors. */
-async function guarded<T>(maxInputPixels: number, step: () => Promise<T>): Promise<T> {
-  try {
-    return await step();
-  } catch (error) {
-    if (error instanceof UnsupportedMediaTypeError) throw error;
-    throw translateDecodeError(error, maxInputPixels);
-  }
-}
-
-/** Reads the header only; refuses empty input and formats outside SUPPORTED_FORMATS. */
-async function inspect(bytes: Uint8Array, maxInputPixels: number): Promise<Metadata> {
-  if (bytes.length === 0) throw new UnsupportedMediaTypeError('empty upload', {});
-  return guarded(maxInputPixels, async () => {
-    const meta = await sharp(bytes, sharpOptions(maxInputPixels)).metadata();
-    if (!SUPPORTED_FORMATS.has(meta.format)) {
-      throw new UnsupportedMediaTypeError(`image format ${String(meta.format)} is not supported`, {
-        format: meta.format,
-      });
-    }
-    return meta;
-  });
-}
-
-function checkRgb(channels: number): void {
-  if (channels !== 3) {
-    throw new UnsupportedMediaTypeError(`image has ${channels} channels after RGB conversion`, {});
-  }
-}
-
-async function decodeRgb(
-  bytes: Uint8Array,
-  meta: Metadata,
-  maxInputPixels: number,
-): Promise<DecodedImage> {
-  return guarded(maxInputPixels, async () => {
-    const image = sharp(bytes, sharpOptions(maxInputPixels));
-    if (meta.space === 'cmyk') {
-      // The stored CMYK values (Adobe-inverted JPEGs read as PIL reads them), then PIL's formula.
-      // pipelineColourspace too, or libvips round-trips the values through a CMYK profile.
-      const { data, info } = await image
-        .pipelineColourspace('cmyk')
-        .toColourspace('cmyk')
-        .raw({ depth: 'uchar' })
-        .toBuffer({ resolveWithObject: true });
-      if (info.channels !== 4) checkRgb(info.channels);
-      const rgb = cmykToRgb(data, info.width * info.height);
-      return { rgb, width: info.width, height: info.height, format: meta.format };
-    }
-    const gifColour =
-      meta.format === 'gif' && meta.hasAlpha ? gifTransparentColour(bytes) : undefined;
-    if (gifColour !== undefined) {
-      const { data, info } = await image
-        .ensureAlpha()
-        .toColourspace('srgb')
-        .raw({ depth: 'uchar' })
-        .toBuffer({ resolveWithObject: true });
-      const rgb = rgbaToRgbUnderColour(data, info.width * info.height, gifColour);
-      return { rgb, width: info.width, height: info.height, format: meta.format };
-    }
-    const { data, info } = await image
-      .removeAlpha()
-      .toColourspace('srgb')
-      .raw({ depth: 'uchar' })
-      .toBuffer({ resolveWithObject: true });
-    checkRgb(info.channels);
-    return { rgb: data, width: info.width, height: info.height, format: meta.format };
-  });
-}
-
-/**
- * Decodes untrusted bytes to 8-bit RGB. Throws UnsupportedMediaTypeError (not an image, or a
- * refused format), PayloadTooLargeError (over `maxInputPixels`) or BadUserInputError with
- * details.reason IMAGE_CORRUPT (a known format whose data is broken or truncated).
- */
-export async function decodeImage(
-  bytes: Uint8Array,
-  maxInputPixels: number,
-): Promise<DecodedImage> {
-  return decodeRgb(bytes, await inspect(bytes, maxInputPixels), maxInputPixels);
-}
-
-/**
- * Whether resizing before the RGB conversion gives the same pixels as after it: 8-bit, no
- * alpha, already sRGB or grey (grey becomes RGB by copying the channel).
- */
-export function isPlainRgb(meta: Metadata): boolean {
-  const plainSpace =
-    (meta.space === 'srgb' && meta.channels === 3) || (meta.space === 'b-w' && meta.channels === 1);
-  return plainSpace && meta.depth === 'uchar' && !meta.hasAlpha;
 }
 
 /** Decode, orient, resize, crop and convert to 8-bit RGB in one sharp pipeline. */
