@@ -7,7 +7,7 @@
  *
  * Special-token text in user input (`<|endoftext|>`, `<|startoftext|>`, any case) is plain
  * characters, as in OpenCLIP, whose vocabulary names those tokens `<start_of_text>` and
- * `<end_of_text>`: the tokenizer is built without tokenizer.json's added_tokens, so only the
+ * `<end_of_text>`: the tokenizer is built without tokenizer.json's special added tokens, so only the
  * post-processor puts the start and end ids in. OpenCLIP's own pre-token regex does match its
  * `<start_of_text>`/`<end_of_text>` spellings in user text; we deliberately do not (a query
  * must not be able to end the text early), the one place we differ from the reference.
@@ -36,10 +36,14 @@ export function cleanText(text: string, canonicalize = false): string {
   return openClipClean(text, canonicalize);
 }
 
-/** tokenizer.json without added_tokens: special-token text in input stays plain text. */
-function withoutAddedTokens(json: unknown): object {
+/** tokenizer.json without its special added tokens: their text in input stays plain text. */
+function withoutSpecialTokens(json: unknown): object {
   if (json === null || typeof json !== 'object') return json as object;
-  return { ...(json as Record<string, unknown>), added_tokens: [] };
+  const { added_tokens: added } = json as { added_tokens?: unknown };
+  const kept = Array.isArray(added)
+    ? added.filter((token) => (token as { special?: unknown } | null)?.special !== true)
+    : added;
+  return { ...(json as Record<string, unknown>), added_tokens: kept ?? [] };
 }
 
 export class ClipTokenizer {
@@ -58,7 +62,7 @@ export class ClipTokenizer {
   ): ClipTokenizer {
     let tokenizer: Tokenizer;
     try {
-      tokenizer = new Tokenizer(withoutAddedTokens(json), {});
+      tokenizer = new Tokenizer(withoutSpecialTokens(json), {});
     } catch (cause) {
       throw new ModelUnavailableError(`cannot load ${file}`, { file }, { cause });
     }
