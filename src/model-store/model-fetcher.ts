@@ -3,24 +3,27 @@
  *
  * Contract:
  * - a file lands under its real name only once its bytes are checked (size where known,
- *   then hash), through a temp file in the same folder and an atomic rename; a failed or
- *   mismatched download leaves nothing half-written in place;
- * - a file already present with the catalog's hash is not downloaded again;
+ *   then hash, and a .json file must parse), through `<target>.part` in the same folder and
+ *   an atomic rename; wrong bytes leave nothing behind;
+ * - an interrupted download (killed, stalled, connection lost, truncated) keeps its `.part`
+ *   file and the next run resumes it with an HTTP Range request; no other `.part` survives;
+ * - every verified file's sha256 goes into the model's hash record (model-manifest.ts), which
+ *   start-up checks; files the catalog has no hash for are recorded on first download;
+ * - a file already present with the catalog's hash, or its recorded hash, is not downloaded
+ *   again; any other present file is downloaded again (that is the repair);
  * - a file the catalog has no hash for is only downloaded with `allowUnverified`;
  * - a connection that sends nothing for `stallTimeoutMs` is abandoned;
  * - every failure is a ModelUnavailableError naming the model, the URL, the reason and the
  *   command that retries.
  */
-import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { Readable, Transform } from 'node:stream';
-import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
-import { pipeline } from 'node:stream/promises';
 import { ModelUnavailableError } from '../errors/app-error';
 import type { CatalogFile, CatalogModel } from './model-catalog';
+import { downloadToPart } from './model-download';
 import { hashFile } from './model-hash';
+import type { RecordedFile } from './model-manifest';
+import { checkFile, manifestPath, readManifest, writeManifest } from './model-manifest';
 
 export interface FetchProgressEvent {
   /** start: request answered; data: bytes arrived; done: verified and in place; skip: already present. */
@@ -89,21 +92,26 @@ export async function fetchModel(options: FetchModelOptions): Promise<FetchModel
   const { model } = options;
   const modelDir = path.resolve(options.modelsDir, model.name);
   const allowUnverified = options.allowUnverified ?? false;
+  const record = manifestPath(options.modelsDir, model);
+  let manifest = await readManifest(record, model);
   const results: FetchedFile[] = [];
   const missing: CatalogFile[] = [];
 
   for (const file of model.files) {
-    const present = await checkPresent(file, fileTarget(modelDir, file));
-    if (present === 'absent') {
+    const target = fileTarget(modelDir, file);
+    await removeStaleParts(target);
+    const size = (await stat(target).catch(() => undefined))?.size;
+    if ((await checkFile(file, target, manifest, size)).status !== 'ok') {
       missing.push(file);
       continue;
     }
-    results.push({ path: file.path, status: 'present', verified: present === 'verified' });
+    await rm(`${target}.part`, { force: true });
+    results.push({ path: file.path, status: 'present', verified: file.hash !== null });
     options.onProgress?.({
       kind: 'skip',
       model: model.name,
       file: file.path,
-      receivedBytes: file.sizeBytes ?? 0,
+      receivedBytes: file.sizeBytes ?? size ?? 0,
       totalBytes: file.sizeBytes,
     });
   }
@@ -120,136 +128,102 @@ export async function fetchModel(options: FetchModelOptions): Promise<FetchModel
     );
   }
 
+  await mkdir(path.dirname(record), { recursive: true });
   for (const file of missing) {
-    await downloadFile(options, modelDir, file);
+    const recorded = await downloadFile(options, modelDir, file);
+    manifest = { ...manifest, files: { ...manifest.files, [file.path]: recorded } };
+    await writeManifest(record, manifest);
     results.push({ path: file.path, status: 'downloaded', verified: file.hash !== null });
   }
   return { modelDir, files: orderLike(model.files, results) };
 }
 
-type Presence = 'absent' | 'verified' | 'unverified';
-
-/** A file counts as present when its size (where known) and hash (where known) match. */
-async function checkPresent(file: CatalogFile, target: string): Promise<Presence> {
-  const info = await stat(target).catch(() => undefined);
-  if (info === undefined || !info.isFile()) return 'absent';
-  if (file.sizeBytes !== null && info.size !== file.sizeBytes) return 'absent';
-  if (file.hash === null) return 'unverified';
-  return (await hashFile(target, file.hash.kind)) === file.hash.value ? 'verified' : 'absent';
+/** Temp files of earlier versions (`<name>.<pid>.<hex>.part`): never resumable, so removed. */
+async function removeStaleParts(target: string): Promise<void> {
+  const dir = path.dirname(target);
+  const base = path.basename(target);
+  const entries = await readdir(dir).catch(() => [] as string[]);
+  const stale = entries.filter(
+    (name) => name.startsWith(`${base}.`) && /\.\d+\.[0-9a-f]{8}\.part$/.test(name),
+  );
+  await Promise.all(stale.map((name) => rm(path.join(dir, name), { force: true })));
 }
 
 async function downloadFile(
   options: FetchModelOptions,
   modelDir: string,
   file: CatalogFile,
-): Promise<void> {
+): Promise<RecordedFile> {
   const { model } = options;
   const url = fileUrl(model, file, options.baseUrl);
   const target = fileTarget(modelDir, file);
   await mkdir(path.dirname(target), { recursive: true });
   // Same folder as the target, so the final rename cannot cross file systems.
-  const temp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.part`;
-  try {
-    const received = await streamToFile(options, file, url, temp);
-    await verifyDownload(model, file, url, temp, received);
-    await rename(temp, target);
-  } finally {
-    await rm(temp, { force: true });
-  }
+  const part = `${target}.part`;
+  const emit = (kind: 'start' | 'data', receivedBytes: number, totalBytes: number | null): void =>
+    options.onProgress?.({ kind, model: model.name, file: file.path, receivedBytes, totalBytes });
+  const received = await downloadToPart({
+    url,
+    file,
+    part,
+    stallTimeoutMs: options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS,
+    fetchImpl: options.fetchImpl ?? fetch,
+    onProgress: emit,
+    fail: (reason, extra) => unavailable(model, url, reason, extra),
+  });
+  const recorded = await verifyDownload(model, file, url, part, received);
+  await rename(part, target);
   options.onProgress?.({
     kind: 'done',
     model: model.name,
     file: file.path,
-    receivedBytes: file.sizeBytes ?? (await stat(target)).size,
+    receivedBytes: received,
     totalBytes: file.sizeBytes,
   });
+  return recorded;
 }
 
-/** Streams one URL into `temp`; returns the byte count. */
-async function streamToFile(
-  options: FetchModelOptions,
-  file: CatalogFile,
-  url: string,
-  temp: string,
-): Promise<number> {
-  const { model } = options;
-  const stallTimeoutMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
-  const stall = stallTimer(stallTimeoutMs);
-  let received = 0;
-  try {
-    const response = await (options.fetchImpl ?? fetch)(url, {
-      redirect: 'follow',
-      signal: stall.signal,
-    });
-    if (!response.ok || response.body === null) {
-      await response.body?.cancel().catch(() => undefined);
-      throw unavailable(model, url, `HTTP ${response.status} ${response.statusText}`.trim(), {
-        httpStatus: response.status,
-      });
-    }
-    const totalBytes = file.sizeBytes ?? contentLength(response);
-    const emit = (kind: 'start' | 'data'): void =>
-      options.onProgress?.({
-        kind,
-        model: model.name,
-        file: file.path,
-        receivedBytes: received,
-        totalBytes,
-      });
-    emit('start');
-    const counter = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        received += chunk.length;
-        stall.rearm();
-        emit('data');
-        callback(null, chunk);
-      },
-    });
-    const body = Readable.fromWeb(response.body as unknown as NodeReadableStream<Uint8Array>);
-    await pipeline(body, counter, createWriteStream(temp));
-    return received;
-  } catch (error) {
-    if (error instanceof ModelUnavailableError) throw error;
-    const reason = stall.signal.aborted
-      ? `no data for ${stallTimeoutMs} ms (timed out after ${received} bytes)`
-      : describeNetworkError(error);
-    throw unavailable(model, url, reason, { cause: error });
-  } finally {
-    stall.clear();
-  }
-}
-
-/** Aborts its signal when rearm() has not been called for `ms`: a stall, not a slow link. */
-function stallTimer(ms: number): { signal: AbortSignal; rearm(): void; clear(): void } {
-  const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const rearm = (): void => {
-    clearTimeout(timer);
-    timer = setTimeout(() => controller.abort(), ms);
-  };
-  rearm();
-  return { signal: controller.signal, rearm, clear: () => clearTimeout(timer) };
-}
-
+/**
+ * Checks a finished part file; returns what the hash record keeps. A short file stays for the
+ * next run to resume; anything else that fails is removed.
+ */
 async function verifyDownload(
   model: CatalogModel,
   file: CatalogFile,
   url: string,
-  temp: string,
+  part: string,
   received: number,
-): Promise<void> {
+): Promise<RecordedFile> {
+  const refuse = async (reason: string, keep = false): Promise<never> => {
+    if (!keep) await rm(part, { force: true });
+    throw unavailable(model, url, reason);
+  };
   if (file.sizeBytes !== null && received !== file.sizeBytes) {
-    throw unavailable(model, url, `expected ${file.sizeBytes} bytes, received ${received}`);
-  }
-  if (file.hash === null) return;
-  const actual = await hashFile(temp, file.hash.kind);
-  if (actual !== file.hash.value) {
-    throw unavailable(
-      model,
-      url,
-      `${file.hash.kind} mismatch for ${file.path}: expected ${file.hash.value}, got ${actual}`,
+    const short = received < file.sizeBytes;
+    return refuse(
+      `expected ${file.sizeBytes} bytes, received ${received}` +
+        (short ? ' (the next run resumes from there)' : ''),
+      short,
     );
   }
+  const sha256 = await hashFile(part, 'sha256');
+  if (file.hash !== null) {
+    const actual = file.hash.kind === 'sha256' ? sha256 : await hashFile(part, file.hash.kind);
+    if (actual !== file.hash.value) {
+      return refuse(
+        `${file.hash.kind} mismatch for ${file.path}: expected ${file.hash.value}, got ${actual}`,
+      );
+    }
+  }
+  if (file.path.endsWith('.json')) {
+    try {
+      JSON.parse(await readFile(part, 'utf8'));
+    } catch {
+      // A mirror serving an error page or NUL bytes under a JSON name.
+      return refuse(`${file.path} is not valid JSON`);
+    }
+  }
+  return { sha256, sizeBytes: received };
 }
 
 function unavailable(
@@ -265,23 +239,6 @@ function unavailable(
     { model: model.name, url, reason, retryCommand: retry, ...status },
     extra.cause === undefined ? undefined : { cause: extra.cause },
   );
-}
-
-function contentLength(response: Response): number | null {
-  const header = response.headers.get('content-length');
-  const value = header === null ? NaN : Number(header);
-  return Number.isSafeInteger(value) && value >= 0 ? value : null;
-}
-
-/** fetch hides the useful part (ECONNREFUSED, ENOTFOUND) in `cause`. */
-function describeNetworkError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = error.cause;
-  if (cause instanceof Error) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    return `${error.message}: ${code !== undefined ? `${code} ` : ''}${cause.message}`;
-  }
-  return error.message;
 }
 
 function orderLike(files: readonly CatalogFile[], results: FetchedFile[]): FetchedFile[] {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -45,6 +46,7 @@ function recordingFetcher(): {
     calls.push(options);
     const modelDir = path.join(options.modelsDir, options.model.name);
     writeModel(modelDir);
+    recordModel(options.modelsDir, options.model.name);
     return { modelDir, files: [] };
   };
   return { calls, impl };
@@ -54,6 +56,20 @@ function writeModel(modelDir: string): void {
   mkdirSync(path.join(modelDir, 'visual'), { recursive: true });
   writeFileSync(path.join(modelDir, 'config.json'), '{}');
   writeFileSync(path.join(modelDir, 'visual', 'model.onnx'), 'onnx');
+}
+
+/** The hash record the real fetcher writes beside the folder once it verified the files. */
+function recordModel(modelsDir: string, name: string): void {
+  const entry = (bytes: string): { sha256: string; sizeBytes: number } => ({
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    sizeBytes: Buffer.byteLength(bytes),
+  });
+  const record = {
+    version: 1,
+    model: name,
+    files: { 'config.json': entry('{}'), 'visual/model.onnx': entry('onnx') },
+  };
+  writeFileSync(path.join(modelsDir, `${name}.hashes.json`), JSON.stringify(record));
 }
 
 describe('resolveModelDir', () => {
@@ -105,6 +121,7 @@ describe('resolveModelDir', () => {
 
   it('uses a complete cached model without fetching', async () => {
     writeModel(path.join(modelsDir, 'beta'));
+    recordModel(modelsDir, 'beta');
     const fetcher = recordingFetcher();
     const resolved = await resolveModelDir({
       model: 'beta',
@@ -142,6 +159,7 @@ describe('resolveModelDir', () => {
   it('treats a file of the wrong size as missing', async () => {
     const modelDir = path.join(modelsDir, 'alpha');
     writeModel(modelDir);
+    recordModel(modelsDir, 'alpha');
     writeFileSync(path.join(modelDir, 'config.json'), '{"truncated');
     const error = await rejectionOf(
       resolveModelDir({ model: 'alpha', modelsDir, fetch: false, catalog }),

@@ -1,44 +1,41 @@
 /**
- * OpenCLIP image preprocessing with sharp, driven by the model's preprocess_cfg.json:
+ * CLIP image preprocessing driven by the model's preprocess_cfg.json, matching the PIL +
+ * torchvision pipeline OpenCLIP models were trained with:
  * decode -> EXIF-orient -> RGB -> resize (shortest side to `size`, or squash) -> centre crop
  * -> scale to [0,1] -> (x - mean) / std -> CHW float32.
  *
- * Choices that differ from a naive sharp pipeline, and why:
- * - Alpha is dropped, not flattened: OpenCLIP and Immich call PIL `convert('RGB')`, which keeps
- *   the stored colour of transparent pixels. Matching the reference beats a prettier guess.
+ * Which reference, and why (test/integration/adapters/onnx/clip-preprocess-reference.test.ts
+ * measures every class against PIL, fixtures from scripts/reference/clip-preprocess-corpus.py):
+ * - RGB conversion comes first, as PIL's `convert('RGB')` does it, then the resize (Immich's
+ *   order). Alpha is dropped, not flattened: transparent pixels keep their stored colour,
+ *   palette transparency keeps the palette colour. OpenCLIP's own transform converts after the
+ *   resize (premultiplied RGBA, NEAREST for palette images); we do not follow that, since
+ *   LAION-trained models saw only RGB JPEGs (img2dataset converted every image first).
+ * - Embedded ICC profiles are ignored, as PIL ignores them: training pixels were the stored
+ *   values, not colour-managed ones. CMYK becomes RGB by PIL's plain formula
+ *   (R = (255 - K) - C * (255 - K) / 255), not through a CMYK profile.
  * - EXIF orientation is applied (PIL and Immich do not): shoppers and catalog teams see the
  *   rotated photo, and CLIP features are orientation-sensitive.
- * - Photos with alpha, 16 bits or an unusual colour space (CMYK, ...) are decoded to 8-bit RGB
- *   in a separate pass before resizing, so the resize never sees an alpha channel (sharp
- *   premultiplies alpha while resampling) or 16 bits, just like PIL. Plain 8-bit RGB or grey
- *   photos (nearly every JPEG, ICC profile or not: sharp applies it before resizing either way)
- *   go through one sharp pipeline instead, which gives the very same pixels
- *   (test/integration/adapters/onnx/clip-preprocess.test.ts compares both) without a second pipeline. JPEG
- *   shrink-on-load stays off: it would decode at 1/2, 1/4 or 1/8 scale and drift from PIL.
+ * - Enlargements (photos whose short side is under `size`) are resampled by clip-resample.ts,
+ *   a port of PIL's resampler: libvips samples them half an output pixel off. The input is
+ *   small, so this costs little. Reductions stay in libvips (a JavaScript resampler would cost
+ *   several times the whole pipeline on a large photo); its bicubic reduction agrees with PIL
+ *   to about 0.1/255 on average, a few levels at most on sharp high-contrast edges.
+ * - Photos with alpha, 16 bits or an unusual colour space are decoded to 8-bit RGB in a first
+ *   pass, so the resize never sees an alpha channel (sharp premultiplies alpha while
+ *   resampling) or 16 bits, just like PIL. Plain 8-bit RGB or grey photos go through one sharp
+ *   pipeline, which gives the very same pixels. JPEG shrink-on-load stays off: it would decode
+ *   at 1/2, 1/4 or 1/8 scale and drift from PIL.
  * - Output sizes and crop offsets follow torchvision (long side truncated, crop offset rounded
- *   half to even), which is what OpenCLIP runs.
- * - sharp's 'cubic' kernel is Catmull-Rom (a = -0.5), PIL's BICUBIC. For reductions over about
- *   4x libvips box-shrinks first, so results drift slightly from PIL on big photos.
+ *   half to even). sharp's 'cubic' kernel is Catmull-Rom (a = -0.5), PIL's BICUBIC.
  */
 import sharp from 'sharp';
-import type { KernelEnum, Metadata, SharpOptions } from 'sharp';
-import {
-  BadUserInputError,
-  PayloadTooLargeError,
-  UnsupportedMediaTypeError,
-} from '../../errors/app-error';
+import type { KernelEnum, Metadata } from 'sharp';
+import type { DecodedImage } from './clip-decode';
+import { checkRgb, decodeRgb, guarded, inspect, isPlainRgb, sharpOptions } from './clip-decode';
 import type { Interpolation, PreprocessConfig } from './model-config';
-
-/** Formats a product photo may come in; others (svg, pdf, raw pixels, ...) are refused. */
-const SUPPORTED_FORMATS: ReadonlySet<string> = new Set([
-  'jpeg',
-  'png',
-  'webp',
-  'gif',
-  'avif',
-  'heif',
-  'tiff',
-]);
+import { pilResizeCrop, PIL_FILTERS } from './clip-resample';
+import type { PilFilter } from './clip-resample';
 
 const KERNELS: Record<Interpolation, keyof KernelEnum> = {
   bicubic: 'cubic',
@@ -46,14 +43,6 @@ const KERNELS: Record<Interpolation, keyof KernelEnum> = {
   nearest: 'nearest',
   lanczos: 'lanczos3',
 };
-
-export interface DecodedImage {
-  /** Packed 8-bit RGB, row-major, EXIF-oriented. */
-  readonly rgb: Buffer;
-  readonly width: number;
-  readonly height: number;
-  readonly format: string;
-}
 
 export interface PreprocessedImage {
   /** CHW float32, 3 x size x size. */
@@ -98,97 +87,6 @@ export function planResize(
   };
 }
 
-function translateDecodeError(error: unknown, maxInputPixels: number): Error {
-  const message = error instanceof Error ? error.message : String(error);
-  if (/unsupported image format|missing|empty/i.test(message)) {
-    return new UnsupportedMediaTypeError('not a supported image', {}, { cause: error });
-  }
-  if (/pixel limit/i.test(message)) {
-    return new PayloadTooLargeError(
-      'image has too many pixels',
-      { maxInputPixels },
-      { cause: error },
-    );
-  }
-  return new BadUserInputError(
-    'image is corrupt or truncated',
-    { reason: 'IMAGE_CORRUPT' },
-    { cause: error },
-  );
-}
-
-function sharpOptions(maxInputPixels: number): SharpOptions {
-  return { failOn: 'truncated', limitInputPixels: maxInputPixels, autoOrient: true };
-}
-
-/** Runs a sharp step on untrusted bytes, turning its failures into our typed errors. */
-async function guarded<T>(maxInputPixels: number, step: () => Promise<T>): Promise<T> {
-  try {
-    return await step();
-  } catch (error) {
-    if (error instanceof UnsupportedMediaTypeError) throw error;
-    throw translateDecodeError(error, maxInputPixels);
-  }
-}
-
-/** Reads the header only; refuses empty input and formats outside SUPPORTED_FORMATS. */
-async function inspect(bytes: Uint8Array, maxInputPixels: number): Promise<Metadata> {
-  if (bytes.length === 0) throw new UnsupportedMediaTypeError('empty upload', {});
-  return guarded(maxInputPixels, async () => {
-    const meta = await sharp(bytes, sharpOptions(maxInputPixels)).metadata();
-    if (!SUPPORTED_FORMATS.has(meta.format)) {
-      throw new UnsupportedMediaTypeError(`image format ${String(meta.format)} is not supported`, {
-        format: meta.format,
-      });
-    }
-    return meta;
-  });
-}
-
-function checkRgb(channels: number): void {
-  if (channels !== 3) {
-    throw new UnsupportedMediaTypeError(`image has ${channels} channels after RGB conversion`, {});
-  }
-}
-
-async function decodeRgb(
-  bytes: Uint8Array,
-  meta: Metadata,
-  maxInputPixels: number,
-): Promise<DecodedImage> {
-  return guarded(maxInputPixels, async () => {
-    const { data, info } = await sharp(bytes, sharpOptions(maxInputPixels))
-      .removeAlpha()
-      .toColourspace('srgb')
-      .raw({ depth: 'uchar' })
-      .toBuffer({ resolveWithObject: true });
-    checkRgb(info.channels);
-    return { rgb: data, width: info.width, height: info.height, format: meta.format };
-  });
-}
-
-/**
- * Decodes untrusted bytes to 8-bit RGB. Throws UnsupportedMediaTypeError (not an image, or a
- * refused format), PayloadTooLargeError (over `maxInputPixels`) or BadUserInputError with
- * details.reason IMAGE_CORRUPT (a known format whose data is broken or truncated).
- */
-export async function decodeImage(
-  bytes: Uint8Array,
-  maxInputPixels: number,
-): Promise<DecodedImage> {
-  return decodeRgb(bytes, await inspect(bytes, maxInputPixels), maxInputPixels);
-}
-
-/**
- * Whether resizing before the RGB conversion gives the same pixels as after it: 8-bit, no
- * alpha, already sRGB or grey (grey becomes RGB by copying the channel).
- */
-export function isPlainRgb(meta: Metadata): boolean {
-  const plainSpace =
-    (meta.space === 'srgb' && meta.channels === 3) || (meta.space === 'b-w' && meta.channels === 1);
-  return plainSpace && meta.depth === 'uchar' && !meta.hasAlpha;
-}
-
 /** Decode, orient, resize, crop and convert to 8-bit RGB in one sharp pipeline. */
 async function resizeInOnePass(
   bytes: Uint8Array,
@@ -214,9 +112,33 @@ async function resizeInOnePass(
   });
 }
 
+/** Whether PIL's resampler must do it: an enlargement on either axis. */
+function enlarges(width: number, height: number, cfg: PreprocessConfig): boolean {
+  const plan = planResize(width, height, cfg.size, cfg.resizeMode);
+  return plan.resizeWidth > width || plan.resizeHeight > height;
+}
+
 /** Resizes and crops decoded RGB to size x size, still 8-bit packed RGB. */
 export async function resizeAndCrop(image: DecodedImage, cfg: PreprocessConfig): Promise<Buffer> {
   const plan = planResize(image.width, image.height, cfg.size, cfg.resizeMode);
+  if (enlarges(image.width, image.height, cfg) && cfg.interpolation in PIL_FILTERS) {
+    const window = {
+      width: plan.resizeWidth,
+      height: plan.resizeHeight,
+      left: plan.left,
+      top: plan.top,
+      cropWidth: cfg.size,
+      cropHeight: cfg.size,
+    };
+    const out = pilResizeCrop(
+      image.rgb,
+      image.width,
+      image.height,
+      window,
+      cfg.interpolation as PilFilter,
+    );
+    return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+  }
   const raw = { width: image.width, height: image.height, channels: 3 as const };
   return sharp(image.rgb, { raw })
     .resize(plan.resizeWidth, plan.resizeHeight, {
@@ -255,17 +177,27 @@ export function rgbToChw(
   return out;
 }
 
-/** The whole pipeline for one photo: one sharp pipeline when that is exact, else two. */
+/** Decode, orient, resize and crop one photo: size x size packed 8-bit RGB. */
+export async function preprocessPixels(
+  bytes: Uint8Array,
+  cfg: PreprocessConfig,
+  maxInputPixels: number,
+): Promise<DecodedImage> {
+  const meta = await inspect(bytes, maxInputPixels);
+  const { width, height } = meta.autoOrient;
+  const rgb =
+    isPlainRgb(meta) && !enlarges(width, height, cfg)
+      ? await resizeInOnePass(bytes, meta, cfg, maxInputPixels)
+      : await resizeAndCrop(await decodeRgb(bytes, meta, maxInputPixels), cfg);
+  return { rgb, width, height, format: meta.format };
+}
+
+/** The whole pipeline for one photo: pixels, then the normalised CHW tensor. */
 export async function preprocessImage(
   bytes: Uint8Array,
   cfg: PreprocessConfig,
   maxInputPixels: number,
 ): Promise<PreprocessedImage> {
-  const meta = await inspect(bytes, maxInputPixels);
-  const { width, height } = meta.autoOrient;
-  const pixels = isPlainRgb(meta)
-    ? await resizeInOnePass(bytes, meta, cfg, maxInputPixels)
-    : await resizeAndCrop(await decodeRgb(bytes, meta, maxInputPixels), cfg);
-  const tensor = rgbToChw(pixels, cfg.size, cfg);
-  return { tensor, width, height, format: meta.format };
+  const { rgb, width, height, format } = await preprocessPixels(bytes, cfg, maxInputPixels);
+  return { tensor: rgbToChw(rgb, cfg.size, cfg), width, height, format };
 }

@@ -1,8 +1,16 @@
 /**
- * CLIP text tokenisation from a model folder's HF-format tokenizer.json, the way Immich feeds
- * OpenCLIP text towers: collapse whitespace, run the tokenizer (CLIP's normaliser, pre-token
- * regex, byte-level BPE with `</w>`, start/end tokens), truncate to the context length keeping
- * the end token last, pad to the context length.
+ * CLIP text tokenisation from a model folder's HF-format tokenizer.json, giving the ids
+ * OpenCLIP's own tokenizer gives: OpenCLIP's cleaning first (clip-text-clean.ts: ftfy,
+ * HTML unescaping, Python's whitespace rules, lower-case), then the tokenizer (CLIP's
+ * normaliser, now a no-op, pre-token regex, byte-level BPE with `</w>`, start/end tokens),
+ * truncated to the context length keeping the end token last, padded to the context length.
+ *
+ * Special-token text in user input (`<|endoftext|>`, `<|startoftext|>`, any case) is plain
+ * characters, as in OpenCLIP, whose vocabulary names those tokens `<start_of_text>` and
+ * `<end_of_text>`: the tokenizer is built without tokenizer.json's special added tokens, so only the
+ * post-processor puts the start and end ids in. OpenCLIP's own pre-token regex does match its
+ * `<start_of_text>`/`<end_of_text>` spellings in user text; we deliberately do not (a query
+ * must not be able to end the text early), the one place we differ from the reference.
  *
  * Padding: Immich pads with tokenizer_config.json's pad_token (`<|endoftext|>` = 49407 in
  * OpenAI's CLIP files); OpenCLIP's own tokenizer pads with 0. A CLIP text tower reads the
@@ -12,22 +20,30 @@
 import { readFile } from 'node:fs/promises';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { ModelUnavailableError } from '../../errors/app-error';
+import { openClipClean } from './clip-text-clean';
 
 export interface ClipTokenizerOptions {
   /** Sequence length the text tower expects (config.json text_cfg.context_length, 77 for CLIP). */
   readonly contextLength: number;
   /** Pad token (tokenizer_config.json pad_token); id 0 when undefined. */
   readonly padToken?: string | undefined;
-  /** Strip ASCII punctuation and lower-case first (Immich's `clean: canonicalize`). */
+  /** OpenCLIP's `clean: canonicalize`: also drop ASCII punctuation (and '_'). */
   readonly canonicalize?: boolean;
 }
 
-const PUNCTUATION = /[!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]/g;
-
-/** Immich's clean_text: whitespace runs become one space, ends trimmed. */
+/** OpenCLIP's text cleaning (see clip-text-clean.ts), applied before the tokenizer. */
 export function cleanText(text: string, canonicalize = false): string {
-  const collapsed = text.split(/\s+/u).filter(Boolean).join(' ');
-  return canonicalize ? collapsed.replace(PUNCTUATION, '').toLowerCase() : collapsed;
+  return openClipClean(text, canonicalize);
+}
+
+/** tokenizer.json without its special added tokens: their text in input stays plain text. */
+function withoutSpecialTokens(json: unknown): object {
+  if (json === null || typeof json !== 'object') return json as object;
+  const { added_tokens: added } = json as { added_tokens?: unknown };
+  const kept = Array.isArray(added)
+    ? added.filter((token) => (token as { special?: unknown } | null)?.special !== true)
+    : added;
+  return { ...(json as Record<string, unknown>), added_tokens: kept ?? [] };
 }
 
 export class ClipTokenizer {
@@ -46,7 +62,7 @@ export class ClipTokenizer {
   ): ClipTokenizer {
     let tokenizer: Tokenizer;
     try {
-      tokenizer = new Tokenizer(json as object, {});
+      tokenizer = new Tokenizer(withoutSpecialTokens(json), {});
     } catch (cause) {
       throw new ModelUnavailableError(`cannot load ${file}`, { file }, { cause });
     }

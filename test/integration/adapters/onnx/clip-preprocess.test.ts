@@ -1,7 +1,6 @@
 import sharp from 'sharp';
+import { decodeImage, isPlainRgb } from '../../../../src/adapters/onnx/clip-decode';
 import {
-  decodeImage,
-  isPlainRgb,
   planResize,
   preprocessImage,
   resizeAndCrop,

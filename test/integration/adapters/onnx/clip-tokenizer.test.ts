@@ -122,9 +122,20 @@ describe('ClipTokenizer on the toy model tokenizer (same code path)', () => {
   });
 });
 
-describe('cleanText (Immich clean_text)', () => {
-  it('collapses and trims whitespace; canonicalize also strips punctuation and lower-cases', () => {
-    expect(cleanText('  Red\t\n shirt  ')).toBe('Red shirt');
+describe('cleanText (OpenCLIP basic_clean + whitespace_clean + lower)', () => {
+  // Expected strings: open_clip 3.3 tokenizer._clean_lower / _clean_canonicalize (ftfy 6.3.1).
+  it('collapses and trims whitespace and lower-cases; canonicalize also strips punctuation', () => {
+    expect(cleanText('  Red\t\n shirt  ')).toBe('red shirt');
     expect(cleanText("Men's T-Shirt, RED!", true)).toBe('mens tshirt red');
+  });
+
+  it('repairs what ftfy and html.unescape repair', () => {
+    expect(cleanText('cafÃ©')).toBe('café');
+    expect(cleanText('Tom &amp;amp; Jerry')).toBe('tom & jerry');
+    expect(cleanText('Women’s “Best”')).toBe('women\'s "best"');
+    expect(cleanText('ＡＢＣ１２３ ｱｲﾌｫﾝ')).toBe('abc123 アイフォン');
+    expect(cleanText('ﬁne ﬂour')).toBe('fine flour');
+    expect(cleanText('\x1b[31mred\x1b[0m\ufeff shoe\x1f')).toBe('red shoe');
+    expect(cleanText('a\x1cb')).toBe('ab');
   });
 });

@@ -1,0 +1,154 @@
+/**
+ * Decoding untrusted photo bytes to 8-bit RGB as PIL's `convert('RGB')` sees them (see the
+ * choices listed in clip-preprocess.ts): EXIF orientation applied, ICC profiles ignored, CMYK
+ * and GIF palette transparency converted as PIL converts them, alpha dropped. Failures become
+ * the service's typed errors.
+ */
+import sharp from 'sharp';
+import type { Metadata, SharpOptions } from 'sharp';
+import {
+  BadUserInputError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+} from '../../errors/app-error';
+import { cmykToRgb, gifTransparentColour, rgbaToRgbUnderColour } from './clip-colour';
+
+/** Formats a product photo may come in; others (svg, pdf, raw pixels, ...) are refused. */
+const SUPPORTED_FORMATS: ReadonlySet<string> = new Set([
+  'jpeg',
+  'png',
+  'webp',
+  'gif',
+  'avif',
+  'heif',
+  'tiff',
+]);
+
+export interface DecodedImage {
+  /** Packed 8-bit RGB, row-major, EXIF-oriented. */
+  readonly rgb: Buffer;
+  readonly width: number;
+  readonly height: number;
+  readonly format: string;
+}
+
+function translateDecodeError(error: unknown, maxInputPixels: number): Error {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/unsupported image format|missing|empty/i.test(message)) {
+    return new UnsupportedMediaTypeError('not a supported image', {}, { cause: error });
+  }
+  if (/pixel limit/i.test(message)) {
+    return new PayloadTooLargeError(
+      'image has too many pixels',
+      { maxInputPixels },
+      { cause: error },
+    );
+  }
+  return new BadUserInputError(
+    'image is corrupt or truncated',
+    { reason: 'IMAGE_CORRUPT' },
+    { cause: error },
+  );
+}
+
+export function sharpOptions(maxInputPixels: number): SharpOptions {
+  // ignoreIcc: PIL, and so the training pipeline, reads stored values and ignores profiles.
+  return {
+    failOn: 'truncated',
+    limitInputPixels: maxInputPixels,
+    autoOrient: true,
+    ignoreIcc: true,
+  };
+}
+
+/** Runs a sharp step on untrusted bytes, turning its failures into our typed errors. */
+export async function guarded<T>(maxInputPixels: number, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    if (error instanceof UnsupportedMediaTypeError) throw error;
+    throw translateDecodeError(error, maxInputPixels);
+  }
+}
+
+/** Reads the header only; refuses empty input and formats outside SUPPORTED_FORMATS. */
+export async function inspect(bytes: Uint8Array, maxInputPixels: number): Promise<Metadata> {
+  if (bytes.length === 0) throw new UnsupportedMediaTypeError('empty upload', {});
+  return guarded(maxInputPixels, async () => {
+    const meta = await sharp(bytes, sharpOptions(maxInputPixels)).metadata();
+    if (!SUPPORTED_FORMATS.has(meta.format)) {
+      throw new UnsupportedMediaTypeError(`image format ${String(meta.format)} is not supported`, {
+        format: meta.format,
+      });
+    }
+    return meta;
+  });
+}
+
+export function checkRgb(channels: number): void {
+  if (channels !== 3) {
+    throw new UnsupportedMediaTypeError(`image has ${channels} channels after RGB conversion`, {});
+  }
+}
+
+export async function decodeRgb(
+  bytes: Uint8Array,
+  meta: Metadata,
+  maxInputPixels: number,
+): Promise<DecodedImage> {
+  return guarded(maxInputPixels, async () => {
+    const image = sharp(bytes, sharpOptions(maxInputPixels));
+    if (meta.space === 'cmyk') {
+      // The stored CMYK values (Adobe-inverted JPEGs read as PIL reads them), then PIL's formula.
+      // pipelineColourspace too, or libvips round-trips the values through a CMYK profile.
+      const { data, info } = await image
+        .pipelineColourspace('cmyk')
+        .toColourspace('cmyk')
+        .raw({ depth: 'uchar' })
+        .toBuffer({ resolveWithObject: true });
+      if (info.channels !== 4) checkRgb(info.channels);
+      const rgb = cmykToRgb(data, info.width * info.height);
+      return { rgb, width: info.width, height: info.height, format: meta.format };
+    }
+    const gifColour =
+      meta.format === 'gif' && meta.hasAlpha ? gifTransparentColour(bytes) : undefined;
+    if (gifColour !== undefined) {
+      const { data, info } = await image
+        .ensureAlpha()
+        .toColourspace('srgb')
+        .raw({ depth: 'uchar' })
+        .toBuffer({ resolveWithObject: true });
+      const rgb = rgbaToRgbUnderColour(data, info.width * info.height, gifColour);
+      return { rgb, width: info.width, height: info.height, format: meta.format };
+    }
+    const { data, info } = await image
+      .removeAlpha()
+      .toColourspace('srgb')
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    checkRgb(info.channels);
+    return { rgb: data, width: info.width, height: info.height, format: meta.format };
+  });
+}
+
+/**
+ * Decodes untrusted bytes to 8-bit RGB. Throws UnsupportedMediaTypeError (not an image, or a
+ * refused format), PayloadTooLargeError (over `maxInputPixels`) or BadUserInputError with
+ * details.reason IMAGE_CORRUPT (a known format whose data is broken or truncated).
+ */
+export async function decodeImage(
+  bytes: Uint8Array,
+  maxInputPixels: number,
+): Promise<DecodedImage> {
+  return decodeRgb(bytes, await inspect(bytes, maxInputPixels), maxInputPixels);
+}
+
+/**
+ * Whether resizing before the RGB conversion gives the same pixels as after it: 8-bit, no
+ * alpha, already sRGB or grey (grey becomes RGB by copying the channel).
+ */
+export function isPlainRgb(meta: Metadata): boolean {
+  const plainSpace =
+    (meta.space === 'srgb' && meta.channels === 3) || (meta.space === 'b-w' && meta.channels === 1);
+  return plainSpace && meta.depth === 'uchar' && !meta.hasAlpha;
+}
