@@ -106,7 +106,14 @@ export class OnnxTower {
     try {
       session = await worker.load(spec.file, options);
     } catch (cause) {
-      throw new ModelUnavailableError(`cannot load ${spec.file}`, { file: spec.file }, { cause });
+      // ONNX Runtime's own words (an unsupported IR version, a bad opset, a truncated file) are
+      // what tells an operator how to fix the model, so they travel in the message and details.
+      const reason = cause instanceof Error ? cause.message : String(cause);
+      throw new ModelUnavailableError(
+        `cannot load ${spec.file}: ONNX Runtime says: ${reason}`,
+        { file: spec.file, reason },
+        { cause },
+      );
     }
     try {
       return new OnnxTower(session, spec, describeSession(session, spec));

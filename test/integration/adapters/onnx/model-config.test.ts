@@ -124,7 +124,12 @@ describe('OnnxEmbedder.load checks the sessions against the config', () => {
 
   it('refuses a missing or broken model file', async () => {
     await writeFile(path.join(dir, 'textual', 'model.onnx'), 'not onnx');
-    await expectCode(load(dir), ErrorCode.MODEL_UNAVAILABLE);
+    const broken = await expectCode(load(dir), ErrorCode.MODEL_UNAVAILABLE);
+    // ONNX Runtime's own reason reaches the operator, in the message and the details.
+    const reason = String(broken.details.reason ?? '');
+    expect(reason.length).toBeGreaterThan(0);
+    expect(broken.message).toContain(reason);
+    expect(broken.details.file).toEqual(expect.stringContaining('textual'));
     await rm(path.join(dir, 'visual', 'model.onnx'));
     await expectCode(load(dir), ErrorCode.MODEL_UNAVAILABLE);
     await expectCode(load(path.join(dir, 'nowhere')), ErrorCode.MODEL_UNAVAILABLE);
