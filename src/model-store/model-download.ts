@@ -5,11 +5,11 @@
  * cannot be continued: wrong bytes, too many bytes, an HTTP error, a server that ignores or
  * mangles the range (then the download restarts from zero in the same run).
  */
-import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
-import { pipeline } from 'node:stream/promises';
 import { ModelUnavailableError } from '../errors/app-error';
 import type { CatalogFile } from './model-catalog';
 
@@ -75,17 +75,12 @@ async function attempt(request: DownloadRequest, offset: number): Promise<number
     }
     const total = request.file.sizeBytes ?? totalLength(response, offset);
     request.onProgress('start', received, total);
-    const counter = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        received += chunk.length;
-        stall.rearm();
-        request.onProgress('data', received, total);
-        callback(null, chunk);
-      },
-    });
     const body = Readable.fromWeb(response.body as unknown as NodeReadableStream<Uint8Array>);
-    const out = createWriteStream(request.part, { flags: append ? 'a' : 'w' });
-    await pipeline(body, counter, out);
+    await writeAll(body, createWriteStream(request.part, { flags: append ? 'a' : 'w' }), (n) => {
+      received += n;
+      stall.rearm();
+      request.onProgress('data', received, total);
+    });
     return received;
   } catch (error) {
     if (error instanceof ModelUnavailableError || error instanceof RangeRefused) throw error;
@@ -133,4 +128,32 @@ function describeNetworkError(error: unknown): string {
     return `${error.message}: ${code !== undefined ? `${code} ` : ''}${cause.message}`;
   }
   return error.message;
+}
+
+/**
+ * Copies `body` into `out`, and on a broken transfer still flushes every byte already received
+ * before rethrowing: the part file then holds all of them and the next run resumes after them
+ * (`pipeline` would destroy the file stream and could drop chunks it had buffered).
+ */
+async function writeAll(
+  body: Readable,
+  out: WriteStream,
+  onChunk: (bytes: number) => void,
+): Promise<void> {
+  const closed = new Promise<void>((resolve, reject) => {
+    out.once('close', resolve);
+    out.once('error', reject);
+  });
+  try {
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      onChunk(chunk.length);
+      if (!out.write(chunk)) await once(out, 'drain');
+    }
+  } catch (error) {
+    out.end();
+    await closed.catch(() => undefined);
+    throw error;
+  }
+  out.end();
+  await closed;
 }

@@ -39,7 +39,8 @@ function answer(req: http.IncomingMessage, res: http.ServerResponse, b: Behaviou
   const start = range === null ? 0 : Number(range[1]);
   if (b.kind === 'kill') {
     res.writeHead(200, { 'content-length': b.body.length });
-    res.write(b.body.subarray(0, b.sendBytes), () => res.destroy());
+    // FIN, not RST: a reset may make the client's kernel drop bytes it had already received.
+    res.write(b.body.subarray(0, b.sendBytes), () => res.socket?.end());
   } else if (b.kind === 'truncate') {
     res.writeHead(200).end(b.body.subarray(0, b.sendBytes));
   } else if (range === null || b.kind === 'ignoreRange') {
