@@ -45,6 +45,14 @@ export class DimensionMismatchError extends AppError {
 export class ModelMismatchError extends AppError {
   readonly code = ErrorCode.MODEL_MISMATCH;
 }
+/** A photo URL could not be fetched: details say which photo, and the HTTP status or reason. */
+export class ImageFetchFailedError extends AppError {
+  readonly code = ErrorCode.IMAGE_FETCH_FAILED;
+}
+/** A photo URL points at an address the service refuses to reach (loopback, private, ...). */
+export class ImageUrlForbiddenError extends AppError {
+  readonly code = ErrorCode.IMAGE_URL_FORBIDDEN;
+}
 export class OverloadedError extends AppError {
   readonly code = ErrorCode.OVERLOADED;
 }

@@ -12,6 +12,8 @@ export const ErrorCode = {
   INDEX_UNAVAILABLE: 'INDEX_UNAVAILABLE',
   DIMENSION_MISMATCH: 'DIMENSION_MISMATCH',
   MODEL_MISMATCH: 'MODEL_MISMATCH',
+  IMAGE_FETCH_FAILED: 'IMAGE_FETCH_FAILED',
+  IMAGE_URL_FORBIDDEN: 'IMAGE_URL_FORBIDDEN',
   OVERLOADED: 'OVERLOADED',
   MODEL_UNAVAILABLE: 'MODEL_UNAVAILABLE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
@@ -54,6 +56,10 @@ export const ERROR_STATUS: Readonly<Record<ClientCode, CodeStatus>> = Object.fre
   INDEX_UNAVAILABLE: { status: 503, retryAfterSeconds: 5 },
   DIMENSION_MISMATCH: { status: 500 },
   MODEL_MISMATCH: { status: 500 },
+  // The photo's host failed or refused (the client named it, but can neither fix the host
+  // nor know it in advance): a bad gateway, like a proxy's upstream failure.
+  IMAGE_FETCH_FAILED: { status: 502 },
+  IMAGE_URL_FORBIDDEN: { status: 403 },
   OVERLOADED: { status: 503, retryAfterSeconds: 1 },
   MODEL_UNAVAILABLE: { status: 503, retryAfterSeconds: 30 },
   INTERNAL_SERVER_ERROR: { status: 500 },
