@@ -355,7 +355,7 @@ export type ProductImageResolvers<ContextType = GraphqlContext, ParentType exten
 export type QueryResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<QueryProductArgs, 'id'>>;
   products?: Resolver<ReadonlyArray<Maybe<ResolversTypes['Product']>>, ParentType, ContextType, RequireFields<QueryProductsArgs, 'ids'>>;
-  similarImages?: Resolver<ResolversTypes['SearchConnection'], ParentType, ContextType, RequireFields<QuerySimilarImagesArgs, 'first'>>;
+  similarImages?: Resolver<ResolversTypes['SearchConnection'], ParentType, ContextType, Partial<QuerySimilarImagesArgs>>;
 };
 
 export type SearchConnectionResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['SearchConnection'] = ResolversParentTypes['SearchConnection']> = {
