@@ -2,8 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Dirent } from 'node:fs';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { writeFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { ErrorCode, ModelUnavailableError } from '../../src/errors/app-error';
@@ -12,6 +11,7 @@ import { parseModelCatalog } from '../../src/model-store/model-catalog';
 import { fetchModel } from '../../src/model-store/model-fetcher';
 import { gitBlobSha1 } from '../../src/model-store/model-hash';
 import { resolveModelDir } from '../../src/model-store/model-resolver';
+import { startLocalHttpServer } from '../helpers/local-http-server';
 
 /**
  * A mirror on 127.0.0.1 that misbehaves on demand. Every route honours `Range: bytes=N-`
@@ -61,24 +61,13 @@ function answer(req: http.IncomingMessage, res: http.ServerResponse, b: Behaviou
 async function startMirror(): Promise<Mirror> {
   const routes = new Map<string, Behaviour>();
   const requests: string[] = [];
-  const server = http.createServer((req, res) => {
+  const server = await startLocalHttpServer((req, res) => {
     requests.push(`${req.url ?? ''} ${req.headers.range ?? '-'}`);
     const route = routes.get(req.url ?? '');
     if (route === undefined) res.writeHead(404).end();
     else answer(req, res, route);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    baseUrl: `http://127.0.0.1:${port}`,
-    routes,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { baseUrl: server.baseUrl, routes, requests, close: server.close };
 }
 
 const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');

@@ -1,8 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Dirent } from 'node:fs';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { ErrorCode, ModelUnavailableError } from '../../src/errors/app-error';
@@ -12,6 +10,7 @@ import type { FetchProgressEvent } from '../../src/model-store/model-fetcher';
 import { fetchModel } from '../../src/model-store/model-fetcher';
 import { gitBlobSha1 } from '../../src/model-store/model-hash';
 import { expectCode } from '../helpers/expect-code';
+import { startLocalHttpServer } from '../helpers/local-http-server';
 
 /** A route answers with bytes, a redirect, a status, or headers and then silence. */
 type Route =
@@ -31,7 +30,7 @@ interface FakeMirror {
 async function startMirror(): Promise<FakeMirror> {
   const routes = new Map<string, Route>();
   const requests: string[] = [];
-  const server = http.createServer((req, res) => {
+  const server = await startLocalHttpServer((req, res) => {
     const url = req.url ?? '/';
     requests.push(url);
     const route = routes.get(url);
@@ -48,18 +47,7 @@ async function startMirror(): Promise<FakeMirror> {
       res.write(route.stallAfter); // ...and never the rest
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    baseUrl: `http://127.0.0.1:${port}`,
-    routes,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { baseUrl: server.baseUrl, routes, requests, close: server.close };
 }
 
 const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
