@@ -3,7 +3,7 @@
  * JavaScript (`node dist/src/main.js`), tsx (`npx tsx src/main.ts`) and ts-jest. A worker thread
  * is a fresh Node instance: it has neither ts-jest's transform nor, reliably, tsx's loader. So
  * when this file is itself TypeScript, the source tree is TypeScript too and the thread first
- * registers tsx's require hook (a dependency already) and then loads the `.ts` module; from
+ * registers tsx's require hook (a dev dependency: only source runs need it) and then loads the `.ts` module; from
  * compiled output it loads the `.js` module directly, with no hook and no eval.
  */
 import path from 'node:path';
