@@ -1,7 +1,13 @@
-import type { Product, ProductDocument, ProductImage } from '../../domain/product';
+import type {
+  Product,
+  ProductDocument,
+  ProductImage,
+  ProductPatch,
+  StoredPhotoVector,
+} from '../../domain/product';
 import type { KeywordHit, VectorHit } from '../../domain/search';
 import { IMAGES_PATH, scoreToCosine } from './elasticsearch-queries';
-import { encodeVector } from './elasticsearch-vector-codec';
+import { decodeVector, encodeVector } from './elasticsearch-vector-codec';
 
 /**
  * The `_source` of one product document. `vector` is indexed for kNN but excluded from the
@@ -67,6 +73,45 @@ export function fromSource(source: ProductSource): Product {
     createdAt: source.createdAt,
     updatedAt: source.updatedAt,
     images,
+  };
+}
+
+/**
+ * A stored `_source` with a patch applied, ready to index again. `images.vector` is excluded
+ * from `_source`, so a plain `_update` would drop it; each image gets it back from its stored
+ * `vectorBytes`, bit for bit, and the kNN field is rebuilt from exactly the vectors it had.
+ */
+export function patchedSource(
+  source: ProductSource,
+  patch: ProductPatch,
+  updatedAt: string,
+  dims: number,
+): ProductSource {
+  const given = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+  return {
+    ...source,
+    ...given,
+    updatedAt,
+    images: source.images.map((image) => ({
+      ...image,
+      vector: Array.from(decodeVector(image.vectorBytes, dims, image.id)),
+    })),
+  };
+}
+
+/** The nested image `_source` a findVectorsBySha256 inner hit reads. */
+export interface StoredImageSource {
+  readonly width?: number;
+  readonly height?: number;
+  readonly vectorBytes?: string;
+  readonly id?: string;
+}
+
+export function storedPhotoVector(image: StoredImageSource, dims: number): StoredPhotoVector {
+  return {
+    vector: decodeVector(image.vectorBytes, dims, String(image.id)),
+    width: Number(image.width),
+    height: Number(image.height),
   };
 }
 
