@@ -31,7 +31,7 @@ export interface BackendObserver {
 }
 
 /** Told how each indexed photo got its vector (see IndexingService). */
-export interface IndexingObserver {
+interface IndexingObserver {
   /** `reused`: a stored vector for the same bytes; `embedded`: a model run. */
   photos(reused: number, embedded: number): void;
 }

@@ -6,6 +6,7 @@ import type {
   StoredPhotoVector,
 } from '../../domain/product';
 import type { KeywordHit, VectorHit } from '../../domain/search';
+import { IndexUnavailableError } from '../../errors/app-error';
 import { IMAGES_PATH, scoreToCosine } from './elasticsearch-queries';
 import { decodeVector, encodeVector } from './elasticsearch-vector-codec';
 
@@ -100,14 +101,60 @@ export function patchedSource(
 }
 
 /** The nested image `_source` a findVectorsBySha256 inner hit reads. */
-export interface StoredImageSource {
+interface StoredImageSource {
   readonly width?: number;
   readonly height?: number;
   readonly vectorBytes?: string;
   readonly id?: string;
 }
 
-export function storedPhotoVector(image: StoredImageSource, dims: number): StoredPhotoVector {
+/** One `_msearch` body: any one image with these bytes, only what the vector read needs. */
+export function sha256SearchBody(hash: string): Record<string, unknown> {
+  return {
+    size: 1,
+    _source: false,
+    query: {
+      nested: {
+        path: 'images',
+        query: { term: { 'images.contentSha256': hash } },
+        inner_hits: {
+          size: 1,
+          _source: ['images.id', 'images.width', 'images.height', 'images.vectorBytes'],
+        },
+      },
+    },
+  };
+}
+
+interface Sha256SearchResponse {
+  readonly error?: { readonly type?: string };
+  readonly hits?: {
+    readonly hits: ReadonlyArray<{
+      readonly inner_hits?: Record<
+        string,
+        {
+          readonly hits: { readonly hits: ReadonlyArray<{ readonly _source?: StoredImageSource }> };
+        }
+      >;
+    }>;
+  };
+}
+
+/** One `_msearch` response of sha256SearchBody: the stored vector, null for no hit. */
+export function storedVectorFromResponse(
+  response: unknown,
+  dims: number,
+  operation: string,
+): StoredPhotoVector | null {
+  const answer = response as Sha256SearchResponse | undefined;
+  if (answer?.error !== undefined || answer?.hits === undefined) {
+    throw new IndexUnavailableError('Elasticsearch could not look up a photo hash', {
+      operation,
+      type: answer?.error?.type,
+    });
+  }
+  const image = answer.hits.hits[0]?.inner_hits?.[IMAGES_PATH]?.hits.hits[0]?._source;
+  if (image === undefined) return null;
   return {
     vector: decodeVector(image.vectorBytes, dims, String(image.id)),
     width: Number(image.width),

@@ -20,12 +20,12 @@ import { bulkUpsert, type RefreshPolicy } from './elasticsearch-bulk';
 import {
   fromSource,
   patchedSource,
-  storedPhotoVector,
+  sha256SearchBody,
+  storedVectorFromResponse,
   toKeywordHits,
   toVectorHits,
   type EsHit,
   type ProductSource,
-  type StoredImageSource,
 } from './elasticsearch-documents';
 import { translateEsError } from './elasticsearch-errors';
 import { ensureIndex } from './elasticsearch-index-setup';
@@ -238,52 +238,16 @@ export class ElasticsearchProductIndex implements ProductIndex {
   async findVectorsBySha256(sha256s: readonly string[]): Promise<Array<StoredPhotoVector | null>> {
     this.checkOpen('findVectorsBySha256');
     if (sha256s.length === 0) return [];
-    const searches = sha256s.flatMap((hash) => [
-      {},
-      {
-        size: 1,
-        _source: false,
-        query: {
-          nested: {
-            path: 'images',
-            query: { term: { 'images.contentSha256': hash } },
-            inner_hits: {
-              size: 1,
-              _source: [
-                'images.id',
-                'images.width',
-                'images.height',
-                `images.${VECTOR_BYTES_PROPERTY}`,
-              ],
-            },
-          },
-        },
-      },
-    ]);
+    const searches = sha256s.flatMap((hash) => [{}, sha256SearchBody(hash)]);
     let responses: unknown[];
     try {
       ({ responses } = await this.client.msearch({ index: this.names.alias, searches }));
     } catch (error) {
       throw translateEsError(error, 'findVectorsBySha256');
     }
-    return sha256s.map((_hash, n) => {
-      const response = responses[n] as {
-        error?: { type?: string };
-        hits?: {
-          hits: Array<{
-            inner_hits?: Record<string, { hits: { hits: Array<{ _source?: StoredImageSource }> } }>;
-          }>;
-        };
-      };
-      if (response?.error !== undefined || response?.hits === undefined) {
-        throw new IndexUnavailableError('Elasticsearch could not look up a photo hash', {
-          operation: 'findVectorsBySha256',
-          type: response?.error?.type,
-        });
-      }
-      const image = response.hits.hits[0]?.inner_hits?.images?.hits.hits[0]?._source;
-      return image === undefined ? null : storedPhotoVector(image, this.binding.dims);
-    });
+    return sha256s.map((_hash, n) =>
+      storedVectorFromResponse(responses[n], this.binding.dims, 'findVectorsBySha256'),
+    );
   }
 
   async searchVector(query: VectorQuery): Promise<VectorHit[]> {
