@@ -136,7 +136,9 @@ export class IndexingService {
     writable.forEach((p, n) => {
       if (outcomes[n] !== null && outcomes[n] !== undefined) docs.set(p, outcomes[n]);
     });
-    await this.collect(existing.flatMap((product) => product?.images ?? []));
+    const kept = new Set(batch.flatMap((doc) => doc.images.map((image) => image.contentSha256)));
+    const replaced = existing.flatMap((product) => product?.images ?? []);
+    await this.collect(replaced.filter((image) => !kept.has(image.contentSha256)));
     return prepared.map((p) => {
       const result = isAppError(p) ? p : (docs.get(p) as ProductDocument | AppError);
       if (isAppError(result)) return { product: null, error: result };

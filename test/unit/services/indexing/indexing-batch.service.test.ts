@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { UnsupportedMediaTypeError } from '../../../../src/errors/app-error';
 import type { IndexingObserver } from '../../../../src/services/indexing/indexing.service';
 import { IndexingService } from '../../../../src/services/indexing/indexing.service';
+import { PhotoKeeper } from '../../../../src/services/indexing/photo-keeper';
 import type { ProductInput } from '../../../../src/services/indexing/product-input';
 import { InMemoryProductIndex } from '../../../fakes/in-memory-product-index';
 import { MapPhotoFetcher, RecordingPhotoStore } from '../../../fakes/photo-fakes';
@@ -205,6 +206,13 @@ describe('IndexingService partial updates', () => {
     await expectCode(service.addProductPhotos('nope', [{ bytes: PNG(1) }]), 'NOT_FOUND');
   });
 
+  it('re-indexing a product with other photos collects the originals it dropped', async () => {
+    const { service, store } = await setup();
+    await service.indexProduct(product('r', [{ bytes: PNG(1) }, { bytes: PNG(2) }]));
+    await service.indexProduct(product('r', [{ bytes: PNG(2) }, { bytes: PNG(3) }]));
+    expect([...store.photos.keys()].sort()).toEqual([sha(PNG(2)), sha(PNG(3))].sort());
+  });
+
   it('keeps an original another product still references; deleting the last one collects it', async () => {
     const { service, store } = await setup();
     await service.indexProducts([
@@ -215,5 +223,21 @@ describe('IndexingService partial updates', () => {
     expect(store.photos.has(sha(PNG(1)))).toBe(true);
     await service.deleteProduct('b');
     expect(store.photos.has(sha(PNG(1)))).toBe(false);
+  });
+});
+
+describe('PhotoKeeper', () => {
+  it('never collects a pinned hash, and collects it once released and unreferenced', async () => {
+    const index = new InMemoryProductIndex({ modelId: 'm', dims: 4 });
+    await index.open();
+    const store = new RecordingPhotoStore();
+    const keeper = new PhotoKeeper(store, index);
+    await keeper.put(new Map([['a'.repeat(64), PNG(1)]]));
+    const release = keeper.pin(['a'.repeat(64)]);
+    await keeper.collect(['a'.repeat(64)]);
+    expect(store.photos.has('a'.repeat(64))).toBe(true);
+    release();
+    await keeper.collect(['a'.repeat(64)]);
+    expect(store.photos.has('a'.repeat(64))).toBe(false);
   });
 });
