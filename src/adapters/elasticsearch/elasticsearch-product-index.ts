@@ -212,6 +212,13 @@ export class ElasticsearchProductIndex implements ProductIndex {
           { index: this.names.alias, id: productId, realtime: true },
           { ignore: [404] },
         );
+        // A 404 for a missing index (not a missing document) is an outage, as in mget.
+        if ('error' in current) {
+          throw new IndexUnavailableError('Elasticsearch could not read a product', {
+            operation: 'updateFields',
+            type: (current as { error?: { type?: string } }).error?.type,
+          });
+        }
         if (!current.found || current._source === undefined) return null;
         const source = patchedSource(current._source, patch, updatedAt, this.binding.dims);
         await this.client.index({
