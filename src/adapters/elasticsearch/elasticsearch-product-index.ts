@@ -153,7 +153,8 @@ export class ElasticsearchProductIndex implements ProductIndex {
   /**
    * Many products in one `_bulk` request; each succeeds or fails alone (see the port).
    * `refresh: false` suits bulk loads that refresh once at the end; it waives the port's
-   * "visible once resolved" (durable still holds), so only loaders that refresh may pass it.
+   * "visible once resolved" (durable still holds), so only loaders that refresh may pass it;
+   * until that refresh, findVectorsBySha256 (a search) does not see those products either.
    */
   async upsertMany(
     docs: readonly ProductDocument[],

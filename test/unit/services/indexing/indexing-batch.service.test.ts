@@ -144,6 +144,40 @@ describe('IndexingService.indexProducts', () => {
     expect(store.puts).toHaveLength(puts);
   });
 
+  it('fetches URL photos at most fetchConcurrency at a time', async () => {
+    const { index } = await setup();
+    let inFlight = 0;
+    let most = 0;
+    const waiting: Array<() => void> = [];
+    const fetcher = {
+      fetchPhoto(url: string) {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        return new Promise<{ bytes: Uint8Array; finalUrl: string; contentType: null }>((resolve) =>
+          waiting.push(() => {
+            inFlight--;
+            resolve({ bytes: PNG(Number(url.slice(-1))), finalUrl: url, contentType: null });
+          }),
+        );
+      },
+    };
+    const service = new IndexingService(
+      new RecordingEmbedder(),
+      index,
+      { maxImagesPerProduct: 3, maxBatch: 10, fetchConcurrency: 2 },
+      { photoFetcher: fetcher, photoStore: null },
+    );
+    const inputs = [1, 2, 3, 4, 5].map((n) => product(`f${n}`, [{ url: `https://img.test/${n}` }]));
+    const done = service.indexProducts(inputs);
+    while (waiting.length > 0 || inFlight > 0) {
+      await new Promise((resolve) => setImmediate(resolve));
+      waiting.shift()?.();
+    }
+    const results = await done;
+    expect(results.every((r) => r.error === null)).toBe(true);
+    expect(most).toBe(2);
+  });
+
   it('indexProduct throws its only product error, naming the photo', async () => {
     const { service, index } = await setup();
     const error = await expectCode(
