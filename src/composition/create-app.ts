@@ -1,10 +1,12 @@
 import type { Config } from '../config/load-config';
+import { ImageUrlForbiddenError } from '../errors/app-error';
 import { ConfigError } from '../errors/config-error';
 import type { Logger } from '../observability/logger';
 import { InstrumentedProductIndex } from '../observability/instrumented-product-index';
 import type { Metrics } from '../observability/metrics';
 import { createMetrics } from '../observability/metrics';
 import type { Embedder } from '../ports/embedder.port';
+import type { PhotoFetcher } from '../ports/photo-fetcher.port';
 import type { ProductIndex } from '../ports/product-index.port';
 import { IndexingService } from '../services/indexing/indexing.service';
 import { SearchService } from '../services/search/search.service';
@@ -60,9 +62,25 @@ export async function createApp(
   return assemble(config, embedder, index, metrics);
 }
 
+/** Until the safe URL fetcher is wired: photos by URL are refused with a code that says why. */
+const refusingPhotoFetcher: PhotoFetcher = {
+  fetchPhoto(url) {
+    return Promise.reject(
+      new ImageUrlForbiddenError('Fetching photos by URL is not configured on this service', {
+        url,
+        reason: 'NOT_CONFIGURED',
+      }),
+    );
+  },
+};
+
 function assemble(config: Config, embedder: Embedder, index: ProductIndex, metrics: Metrics): App {
   const search = new SearchService(embedder, index, config.search);
-  const indexing = new IndexingService(embedder, index, config.indexing);
+  const indexing = new IndexingService(embedder, index, config.indexing, {
+    photoFetcher: refusingPhotoFetcher,
+    photoStore: null,
+    observer: metrics.indexing,
+  });
   return {
     search,
     indexing,

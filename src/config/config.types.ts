@@ -131,6 +131,10 @@ interface SearchSettings {
 interface IndexingSettings {
   /** `MAX_IMAGES_PER_PRODUCT`: photos per product. Default 10. */
   readonly maxImagesPerProduct: number;
+  /** `INDEX_MAX_BATCH`: most products in one indexProducts call. Default 100. */
+  readonly maxBatch: number;
+  /** `INDEX_FETCH_CONCURRENCY`: photo URLs one IndexingService fetches at once. Default 8. */
+  readonly fetchConcurrency: number;
 }
 
 export type IndexSettings = SqliteIndexSettings | ElasticsearchIndexSettings;

@@ -32,7 +32,7 @@ export const DEFAULTS = deepFreeze({
     cache: { textCacheSize: 4096, imageCacheSize: 4096 },
   },
   search: { defaultFirst: 10, maxFirst: 100, depth: 200, maxTextLength: 1000 },
-  indexing: { maxImagesPerProduct: 10 },
+  indexing: { maxImagesPerProduct: 10, maxBatch: 100, fetchConcurrency: 8 },
   sqlite: { dataDir: './data' },
   elasticsearch: {
     indexPrefix: 'products',

@@ -48,6 +48,8 @@ export const envSchema = z.object({
   MAX_UPLOAD_FILES: int(1, 100).default(http.maxUploadFiles),
   MAX_IMAGE_PIXELS: int(1, 1_000_000_000).default(inference.maxImagePixels),
   MAX_IMAGES_PER_PRODUCT: int(1, 100).default(DEFAULTS.indexing.maxImagesPerProduct),
+  INDEX_MAX_BATCH: int(1, 1000).default(DEFAULTS.indexing.maxBatch),
+  INDEX_FETCH_CONCURRENCY: int(1, 256).default(DEFAULTS.indexing.fetchConcurrency),
   SEARCH_DEPTH: int(10, 10_000).default(DEFAULTS.search.depth),
   ES_URL: optionalString.pipe(z.string().url().optional()),
   ES_API_KEY: optionalString,

@@ -102,7 +102,11 @@ function nest(e: Env, machine: MachineFacts): Config {
       cache: { textCacheSize: e.TEXT_CACHE_SIZE, imageCacheSize: e.IMAGE_CACHE_SIZE },
     },
     search: { ...DEFAULTS.search, depth: e.SEARCH_DEPTH },
-    indexing: { maxImagesPerProduct: e.MAX_IMAGES_PER_PRODUCT },
+    indexing: {
+      maxImagesPerProduct: e.MAX_IMAGES_PER_PRODUCT,
+      maxBatch: e.INDEX_MAX_BATCH,
+      fetchConcurrency: e.INDEX_FETCH_CONCURRENCY,
+    },
     index: indexSettings(e),
   };
 }

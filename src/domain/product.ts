@@ -55,3 +55,14 @@ export interface ProductDocument extends Omit<Product, 'images'> {
 export function imageId(productId: string, position: number): string {
   return `${productId}#${position}`;
 }
+
+/** Catalog fields a partial update may change; an absent field stays as stored. */
+export type ProductPatch = Partial<Omit<ProductFields, 'id'>>;
+
+/** A vector already stored for some photo's bytes (found by the photo's sha256). */
+export interface StoredPhotoVector {
+  /** L2-normalised, length = the index's dims: exactly the vector that was written. */
+  readonly vector: Float32Array;
+  readonly width: number;
+  readonly height: number;
+}

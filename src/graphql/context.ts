@@ -8,7 +8,16 @@ import { createProductLoader } from './loaders/product-loader';
 /** The services the GraphQL layer calls; the composition root's App satisfies it. */
 export interface GraphqlServices {
   readonly search: Pick<SearchService, 'search'>;
-  readonly indexing: Pick<IndexingService, 'indexProduct' | 'deleteProduct' | 'getProducts'>;
+  readonly indexing: Pick<
+    IndexingService,
+    | 'indexProduct'
+    | 'indexProducts'
+    | 'updateProduct'
+    | 'addProductPhotos'
+    | 'removeProductPhotos'
+    | 'deleteProduct'
+    | 'getProducts'
+  >;
 }
 
 /** Limits the transport enforces before anything reaches a service. */

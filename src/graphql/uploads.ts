@@ -56,17 +56,3 @@ export async function readUpload(value: UploadValue, maxBytes: number): Promise<
   }
   return { bytes: Buffer.concat(chunks, size), filename: file.filename };
 }
-
-/**
- * Reads every upload even when one fails, so no stream is left half-read, then throws the first
- * failure (in argument order) or returns the files in order.
- */
-export async function readUploads(
-  values: readonly UploadValue[],
-  maxBytes: number,
-): Promise<ReadUpload[]> {
-  const settled = await Promise.allSettled(values.map((value) => readUpload(value, maxBytes)));
-  const failed = settled.find((result) => result.status === 'rejected');
-  if (failed !== undefined) throw failed.reason;
-  return settled.map((result) => (result as PromiseFulfilledResult<ReadUpload>).value);
-}

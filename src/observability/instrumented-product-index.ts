@@ -2,7 +2,13 @@
  * ProductIndex decorator that times every call to the backend (SQLite or Elasticsearch) per
  * method and outcome. Composed in app.ts around whichever adapter config picked.
  */
-import type { ImageVector, Product, ProductDocument } from '../domain/product';
+import type {
+  ImageVector,
+  Product,
+  ProductDocument,
+  ProductPatch,
+  StoredPhotoVector,
+} from '../domain/product';
 import type { KeywordHit, VectorHit } from '../domain/search';
 import type {
   KeywordQuery,
@@ -51,6 +57,12 @@ export class InstrumentedProductIndex implements ProductIndex {
   }
   getImageVectors(productIds: readonly string[]): Promise<Array<ImageVector[] | null>> {
     return this.timed('getImageVectors', () => this.inner.getImageVectors(productIds));
+  }
+  updateFields(productId: string, patch: ProductPatch, updatedAt: string): Promise<Product | null> {
+    return this.timed('updateFields', () => this.inner.updateFields(productId, patch, updatedAt));
+  }
+  findVectorsBySha256(sha256s: readonly string[]): Promise<Array<StoredPhotoVector | null>> {
+    return this.timed('findVectorsBySha256', () => this.inner.findVectorsBySha256(sha256s));
   }
   searchVector(query: VectorQuery): Promise<VectorHit[]> {
     return this.timed('searchVector', () => this.inner.searchVector(query));

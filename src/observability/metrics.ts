@@ -30,6 +30,12 @@ export interface BackendObserver {
   call(method: string, outcome: 'success' | 'error', durationSeconds: number): void;
 }
 
+/** Told how each indexed photo got its vector (see IndexingService). */
+interface IndexingObserver {
+  /** `reused`: a stored vector for the same bytes; `embedded`: a model run. */
+  photos(reused: number, embedded: number): void;
+}
+
 export interface Metrics {
   /** Content-Type header for `render()`'s text. */
   readonly contentType: string;
@@ -38,6 +44,7 @@ export interface Metrics {
   readonly inference: InferenceObserver;
   readonly graphql: GraphqlObserver;
   readonly backend: BackendObserver;
+  readonly indexing: IndexingObserver;
 }
 
 export interface MetricsOptions {
@@ -143,6 +150,23 @@ function backendMetrics(registers: Registry[]): BackendObserver {
   };
 }
 
+function indexingMetrics(registers: Registry[]): IndexingObserver {
+  const photos = new Counter({
+    name: `${PREFIX}indexed_photos_total`,
+    help: 'Photos of indexed products by how their vector was obtained (reused or embedded)',
+    labelNames: ['source'],
+    registers,
+  });
+  photos.inc({ source: 'reused' }, 0);
+  photos.inc({ source: 'embedded' }, 0);
+  return {
+    photos(reused, embedded) {
+      if (reused > 0) photos.inc({ source: 'reused' }, reused);
+      if (embedded > 0) photos.inc({ source: 'embedded' }, embedded);
+    },
+  };
+}
+
 export function createMetrics(options: MetricsOptions = {}): Metrics {
   const registry = new Registry();
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: PREFIX });
@@ -153,5 +177,6 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     inference: inferenceMetrics(registers),
     graphql: graphqlMetrics(registers),
     backend: backendMetrics(registers),
+    indexing: indexingMetrics(registers),
   };
 }

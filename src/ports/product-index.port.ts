@@ -1,4 +1,10 @@
-import type { ImageVector, Product, ProductDocument } from '../domain/product';
+import type {
+  ImageVector,
+  Product,
+  ProductDocument,
+  ProductPatch,
+  StoredPhotoVector,
+} from '../domain/product';
 import type { AppError } from '../errors/app-error';
 import type { KeywordHit, ProductFilter, VectorHit } from '../domain/search';
 
@@ -53,6 +59,15 @@ export type UpsertOutcome = AppError | null;
  *   vector last written for that image, a new Float32Array of the bound dims.
  * - A vector (in a document or a query) whose length is not the bound dims is rejected with
  *   DimensionMismatchError, and a rejected upsert leaves the old product unchanged.
+ * - `updateFields` changes only the given catalog fields (and updatedAt) of one product, in one
+ *   atomic write, never touching its images or vectors; once it resolves the change is durable
+ *   and visible to searches (keyword search sees the new text at once). It resolves with the
+ *   updated product, or null (and writes nothing) for an unknown id.
+ * - `findVectorsBySha256` returns one entry per hash, in order: the stored vector (bit for bit),
+ *   width and height of some image whose bytes had that sha256, or null when no stored product
+ *   has such an image. An index is bound to one model, so a hit is a vector of that model.
+ *   It sees every write that has resolved. It also serves as a reference check: null means no
+ *   product references those bytes any more.
  * - After `close()`, calls reject with IndexUnavailableError; a second `close()` is a no-op.
  * - Outages throw IndexUnavailableError; nothing vendor-specific escapes.
  */
@@ -68,6 +83,10 @@ export interface ProductIndex {
   getMany(productIds: readonly string[]): Promise<Array<Product | null>>;
   /** The stored image vectors of each product, in position order; null for an unknown id. */
   getImageVectors(productIds: readonly string[]): Promise<Array<ImageVector[] | null>>;
+  /** Changes some fields of one product, images untouched; null for an unknown id. */
+  updateFields(productId: string, patch: ProductPatch, updatedAt: string): Promise<Product | null>;
+  /** A stored vector per content sha256 (hex), in order; null where no image has those bytes. */
+  findVectorsBySha256(sha256s: readonly string[]): Promise<Array<StoredPhotoVector | null>>;
   searchVector(query: VectorQuery): Promise<VectorHit[]>;
   searchKeyword(query: KeywordQuery): Promise<KeywordHit[]>;
   /** Throws IndexUnavailableError when the backend cannot serve. */

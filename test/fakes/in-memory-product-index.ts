@@ -3,6 +3,8 @@ import type {
   ImageWithVector,
   Product,
   ProductDocument,
+  ProductPatch,
+  StoredPhotoVector,
 } from '../../src/domain/product';
 import type { KeywordHit, ProductFilter, VectorHit } from '../../src/domain/search';
 import { DimensionMismatchError, IndexUnavailableError } from '../../src/errors/app-error';
@@ -124,6 +126,35 @@ export class InMemoryProductIndex implements ProductIndex {
           vector: Float32Array.from(image.vector),
         })) ?? null,
     );
+  }
+
+  async updateFields(
+    productId: string,
+    patch: ProductPatch,
+    updatedAt: string,
+  ): Promise<Product | null> {
+    this.checkOpen('updateFields');
+    const doc = this.store.products.get(productId);
+    if (doc === undefined) return null;
+    const given = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+    this.store.products.set(productId, copyDocument({ ...doc, ...given, updatedAt }));
+    const [product] = await this.getMany([productId]);
+    return product ?? null;
+  }
+
+  async findVectorsBySha256(sha256s: readonly string[]): Promise<Array<StoredPhotoVector | null>> {
+    this.checkOpen('findVectorsBySha256');
+    const found = new Map<string, StoredPhotoVector>();
+    for (const doc of this.store.products.values()) {
+      for (const image of doc.images) {
+        const { width, height } = image;
+        found.set(image.contentSha256, { vector: Float32Array.from(image.vector), width, height });
+      }
+    }
+    return sha256s.map((hash) => {
+      const hit = found.get(hash);
+      return hit === undefined ? null : { ...hit, vector: Float32Array.from(hit.vector) };
+    });
   }
 
   async searchVector(query: VectorQuery): Promise<VectorHit[]> {

@@ -1,4 +1,9 @@
-import type { ImageVector, Product, ProductDocument } from '../../src/domain/product';
+import type {
+  ImageVector,
+  Product,
+  ProductDocument,
+  StoredPhotoVector,
+} from '../../src/domain/product';
 import type { KeywordHit, VectorHit } from '../../src/domain/search';
 import type {
   KeywordQuery,
@@ -42,6 +47,12 @@ export class ScriptedIndex implements ProductIndex {
   }
   getImageVectors(ids: readonly string[]): Promise<Array<ImageVector[] | null>> {
     return Promise.resolve(ids.map((id) => this.imageVectors.get(id) ?? null));
+  }
+  updateFields(id: string): Promise<Product | null> {
+    return Promise.resolve(this.products.get(id) ?? null);
+  }
+  findVectorsBySha256(sha256s: readonly string[]): Promise<Array<StoredPhotoVector | null>> {
+    return Promise.resolve(sha256s.map(() => null));
   }
   searchVector(query: VectorQuery): Promise<VectorHit[]> {
     this.vectorQueries.push(query);

@@ -61,7 +61,7 @@ export async function openOnMock(mock: Mock): Promise<ElasticsearchProductIndex>
 /** Answers one kind of request the adapter makes after open(). */
 export function answer(
   mock: Mock,
-  kind: 'bulk' | 'mget' | 'search' | 'delete' | 'health',
+  kind: 'bulk' | 'mget' | 'search' | 'delete' | 'health' | 'get' | 'index' | 'msearch',
   reply: Answer,
 ): void {
   const routes = {
@@ -70,6 +70,9 @@ export function answer(
     search: { method: 'POST', path: `/${MOCK_NAMES.alias}/_search` },
     delete: { method: 'DELETE', path: `/${MOCK_NAMES.alias}/_doc/:id` },
     health: { method: 'GET', path: `/_cluster/health/${MOCK_NAMES.alias}` },
+    get: { method: 'GET', path: `/${MOCK_NAMES.alias}/_doc/:id` },
+    index: { method: 'PUT', path: `/${MOCK_NAMES.alias}/_doc/:id` },
+    msearch: { method: 'POST', path: `/${MOCK_NAMES.alias}/_msearch` },
   } as const;
   // The mock's typings omit Error answers, which it supports (it rejects with them).
   mock.add(routes[kind], reply as never);
@@ -77,7 +80,8 @@ export function answer(
 
 /** Answers every kind of request the adapter makes after open() the same way. */
 export function answerAll(mock: Mock, reply: Answer): void {
-  for (const kind of ['bulk', 'mget', 'search', 'delete', 'health'] as const) {
+  const kinds = ['bulk', 'mget', 'search', 'delete', 'health', 'get', 'index', 'msearch'] as const;
+  for (const kind of kinds) {
     answer(mock, kind, reply);
   }
 }

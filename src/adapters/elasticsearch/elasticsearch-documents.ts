@@ -1,7 +1,14 @@
-import type { Product, ProductDocument, ProductImage } from '../../domain/product';
+import type {
+  Product,
+  ProductDocument,
+  ProductImage,
+  ProductPatch,
+  StoredPhotoVector,
+} from '../../domain/product';
 import type { KeywordHit, VectorHit } from '../../domain/search';
+import { IndexUnavailableError } from '../../errors/app-error';
 import { IMAGES_PATH, scoreToCosine } from './elasticsearch-queries';
-import { encodeVector } from './elasticsearch-vector-codec';
+import { decodeVector, encodeVector } from './elasticsearch-vector-codec';
 
 /**
  * The `_source` of one product document. `vector` is indexed for kNN but excluded from the
@@ -67,6 +74,91 @@ export function fromSource(source: ProductSource): Product {
     createdAt: source.createdAt,
     updatedAt: source.updatedAt,
     images,
+  };
+}
+
+/**
+ * A stored `_source` with a patch applied, ready to index again. `images.vector` is excluded
+ * from `_source`, so a plain `_update` would drop it; each image gets it back from its stored
+ * `vectorBytes`, bit for bit, and the kNN field is rebuilt from exactly the vectors it had.
+ */
+export function patchedSource(
+  source: ProductSource,
+  patch: ProductPatch,
+  updatedAt: string,
+  dims: number,
+): ProductSource {
+  const given = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+  return {
+    ...source,
+    ...given,
+    updatedAt,
+    images: source.images.map((image) => ({
+      ...image,
+      vector: Array.from(decodeVector(image.vectorBytes, dims, image.id)),
+    })),
+  };
+}
+
+/** The nested image `_source` a findVectorsBySha256 inner hit reads. */
+interface StoredImageSource {
+  readonly width?: number;
+  readonly height?: number;
+  readonly vectorBytes?: string;
+  readonly id?: string;
+}
+
+/** One `_msearch` body: any one image with these bytes, only what the vector read needs. */
+export function sha256SearchBody(hash: string): Record<string, unknown> {
+  return {
+    size: 1,
+    _source: false,
+    query: {
+      nested: {
+        path: 'images',
+        query: { term: { 'images.contentSha256': hash } },
+        inner_hits: {
+          size: 1,
+          _source: ['images.id', 'images.width', 'images.height', 'images.vectorBytes'],
+        },
+      },
+    },
+  };
+}
+
+interface Sha256SearchResponse {
+  readonly error?: { readonly type?: string };
+  readonly hits?: {
+    readonly hits: ReadonlyArray<{
+      readonly inner_hits?: Record<
+        string,
+        {
+          readonly hits: { readonly hits: ReadonlyArray<{ readonly _source?: StoredImageSource }> };
+        }
+      >;
+    }>;
+  };
+}
+
+/** One `_msearch` response of sha256SearchBody: the stored vector, null for no hit. */
+export function storedVectorFromResponse(
+  response: unknown,
+  dims: number,
+  operation: string,
+): StoredPhotoVector | null {
+  const answer = response as Sha256SearchResponse | undefined;
+  if (answer?.error !== undefined || answer?.hits === undefined) {
+    throw new IndexUnavailableError('Elasticsearch could not look up a photo hash', {
+      operation,
+      type: answer?.error?.type,
+    });
+  }
+  const image = answer.hits.hits[0]?.inner_hits?.[IMAGES_PATH]?.hits.hits[0]?._source;
+  if (image === undefined) return null;
+  return {
+    vector: decodeVector(image.vectorBytes, dims, String(image.id)),
+    width: Number(image.width),
+    height: Number(image.height),
   };
 }
 

@@ -1,6 +1,12 @@
 import { Client, type estypes } from '@elastic/elasticsearch';
 import pino from 'pino';
-import type { ImageVector, Product, ProductDocument } from '../../domain/product';
+import type {
+  ImageVector,
+  Product,
+  ProductDocument,
+  ProductPatch,
+  StoredPhotoVector,
+} from '../../domain/product';
 import type { KeywordHit, VectorHit } from '../../domain/search';
 import { DimensionMismatchError, IndexUnavailableError } from '../../errors/app-error';
 import type {
@@ -13,6 +19,9 @@ import type {
 import { bulkUpsert, type RefreshPolicy } from './elasticsearch-bulk';
 import {
   fromSource,
+  patchedSource,
+  sha256SearchBody,
+  storedVectorFromResponse,
   toKeywordHits,
   toVectorHits,
   type EsHit,
@@ -54,6 +63,9 @@ export interface ElasticsearchProductIndexOptions {
   readonly refresh?: 'wait_for' | true;
   readonly logger?: pino.Logger;
 }
+
+/** How often updateFields starts over when another writer changed the product meanwhile. */
+const UPDATE_ATTEMPTS = 5;
 
 const PREFIX_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
 
@@ -141,7 +153,8 @@ export class ElasticsearchProductIndex implements ProductIndex {
   /**
    * Many products in one `_bulk` request; each succeeds or fails alone (see the port).
    * `refresh: false` suits bulk loads that refresh once at the end; it waives the port's
-   * "visible once resolved" (durable still holds), so only loaders that refresh may pass it.
+   * "visible once resolved" (durable still holds), so only loaders that refresh may pass it;
+   * until that refresh, findVectorsBySha256 (a search) does not see those products either.
    */
   async upsertMany(
     docs: readonly ProductDocument[],
@@ -179,6 +192,69 @@ export class ElasticsearchProductIndex implements ProductIndex {
     });
     return sources.map((source) =>
       source === null ? null : imageVectorsFromSource(source, this.binding.dims),
+    );
+  }
+
+  /**
+   * Read (realtime), patch, and index the whole document back under optimistic concurrency
+   * (`if_seq_no`): a concurrent writer makes it start over, at most a few times, then
+   * INDEX_UNAVAILABLE. Not `_update` with a partial doc: `images.vector` is excluded from
+   * `_source`, so an `_update` would rebuild the document without its kNN vectors.
+   */
+  async updateFields(
+    productId: string,
+    patch: ProductPatch,
+    updatedAt: string,
+  ): Promise<Product | null> {
+    this.checkOpen('updateFields');
+    for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
+      try {
+        const current = await this.client.get<ProductSource>(
+          { index: this.names.alias, id: productId, realtime: true },
+          { ignore: [404] },
+        );
+        // A 404 for a missing index (not a missing document) is an outage, as in mget.
+        if ('error' in current) {
+          throw new IndexUnavailableError('Elasticsearch could not read a product', {
+            operation: 'updateFields',
+            type: (current as { error?: { type?: string } }).error?.type,
+          });
+        }
+        if (!current.found || current._source === undefined) return null;
+        const source = patchedSource(current._source, patch, updatedAt, this.binding.dims);
+        await this.client.index({
+          index: this.names.alias,
+          id: productId,
+          document: source,
+          if_seq_no: current._seq_no,
+          if_primary_term: current._primary_term,
+          refresh: this.refresh,
+        });
+        return fromSource(source);
+      } catch (error) {
+        if ((error as { meta?: { statusCode?: number } }).meta?.statusCode === 409) continue;
+        throw translateEsError(error, 'updateFields');
+      }
+    }
+    throw new IndexUnavailableError('The product kept changing under the update', {
+      operation: 'updateFields',
+      reason: 'CONFLICT',
+    });
+  }
+
+  /** One small nested term query per hash in one `_msearch`: a hash hit by many products costs one hit. */
+  async findVectorsBySha256(sha256s: readonly string[]): Promise<Array<StoredPhotoVector | null>> {
+    this.checkOpen('findVectorsBySha256');
+    if (sha256s.length === 0) return [];
+    const searches = sha256s.flatMap((hash) => [{}, sha256SearchBody(hash)]);
+    let responses: unknown[];
+    try {
+      ({ responses } = await this.client.msearch({ index: this.names.alias, searches }));
+    } catch (error) {
+      throw translateEsError(error, 'findVectorsBySha256');
+    }
+    return sha256s.map((_hash, n) =>
+      storedVectorFromResponse(responses[n], this.binding.dims, 'findVectorsBySha256'),
     );
   }
 

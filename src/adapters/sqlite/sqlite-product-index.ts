@@ -3,7 +3,13 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import pino from 'pino';
 import * as sqliteVec from 'sqlite-vec';
-import type { ImageVector, Product, ProductDocument } from '../../domain/product';
+import type {
+  ImageVector,
+  Product,
+  ProductDocument,
+  ProductPatch,
+  StoredPhotoVector,
+} from '../../domain/product';
 import type { KeywordHit, VectorHit } from '../../domain/search';
 import { DimensionMismatchError, IndexUnavailableError } from '../../errors/app-error';
 import type {
@@ -14,12 +20,15 @@ import type {
   VectorQuery,
 } from '../../ports/product-index.port';
 import {
+  blobToVector,
   rowsToImageVectors,
   rowToProduct,
   SELECT_IMAGE_VECTORS_SQL,
   SELECT_PRODUCTS_SQL,
+  SELECT_VECTORS_BY_SHA256_SQL,
   type ImageVectorRow,
   type ProductRow,
+  type StoredVectorRow,
 } from './sqlite-row-mapper';
 import { translateSqliteError } from './sqlite-errors';
 import { SqliteReadClient } from './sqlite-read-client';
@@ -46,6 +55,7 @@ interface OpenState {
   readonly reads: SqliteReadClient;
   readonly getProducts: Database.Statement;
   readonly getImageVectors: Database.Statement;
+  readonly getVectorsBySha256: Database.Statement;
 }
 
 function checkOptions(options: SqliteProductIndexOptions): void {
@@ -132,6 +142,41 @@ export class SqliteProductIndex implements ProductIndex {
       productIds.length === 0 ? [] : getImageVectors.all(JSON.stringify(productIds)),
     ) as ImageVectorRow[];
     return rowsToImageVectors(productIds, rows);
+  }
+
+  /** Read, merge and write in one IMMEDIATE transaction, so no other writer slips in between. */
+  async updateFields(
+    productId: string,
+    patch: ProductPatch,
+    updatedAt: string,
+  ): Promise<Product | null> {
+    return this.use('updateFields', ({ db, writer, getProducts }) =>
+      db
+        .transaction(() => {
+          const [row] = getProducts.all(JSON.stringify([productId])) as ProductRow[];
+          if (row === undefined) return null;
+          const given = Object.fromEntries(
+            Object.entries(patch).filter(([, value]) => value !== undefined),
+          );
+          const product: Product = { ...rowToProduct(row), ...given, updatedAt };
+          writer.updateFields(product);
+          return product;
+        })
+        .immediate(),
+    );
+  }
+
+  async findVectorsBySha256(sha256s: readonly string[]): Promise<Array<StoredPhotoVector | null>> {
+    if (sha256s.length === 0) return [];
+    const rows = this.use('findVectorsBySha256', ({ getVectorsBySha256 }) =>
+      getVectorsBySha256.all(JSON.stringify(sha256s)),
+    ) as StoredVectorRow[];
+    const byHash = new Map(rows.map((row) => [row.content_sha256, row]));
+    return sha256s.map((hash) => {
+      const row = byHash.get(hash);
+      if (row === undefined) return null;
+      return { vector: blobToVector(row.vector), width: row.width, height: row.height };
+    });
   }
 
   async searchVector(query: VectorQuery): Promise<VectorHit[]> {
@@ -237,5 +282,6 @@ function prepare(db: Database.Database, reads: SqliteReadClient): OpenState {
     reads,
     getProducts: db.prepare(SELECT_PRODUCTS_SQL),
     getImageVectors: db.prepare(SELECT_IMAGE_VECTORS_SQL),
+    getVectorsBySha256: db.prepare(SELECT_VECTORS_BY_SHA256_SQL),
   };
 }

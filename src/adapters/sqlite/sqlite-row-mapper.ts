@@ -64,8 +64,22 @@ export const SELECT_IMAGE_VECTORS_SQL = `
    WHERE p.id IN (SELECT value FROM json_each(?))
    ORDER BY p.pk, i.position`;
 
+/** One row of the findVectorsBySha256 query. */
+export interface StoredVectorRow {
+  readonly content_sha256: string;
+  readonly width: number;
+  readonly height: number;
+  readonly vector: Buffer;
+}
+
+/** One stored image per content hash in a JSON array parameter (any one: same bytes, same vector). */
+export const SELECT_VECTORS_BY_SHA256_SQL = `
+  SELECT h.value AS content_sha256, i.width, i.height, i.vector
+    FROM json_each(?) h
+    JOIN images i ON i.rowid = (SELECT rowid FROM images WHERE content_sha256 = h.value LIMIT 1)`;
+
 /** A float32 BLOB back to a Float32Array of its own (copied: the row's buffer is reused). */
-function blobToVector(blob: Buffer): Float32Array {
+export function blobToVector(blob: Buffer): Float32Array {
   const bytes = new Uint8Array(blob.byteLength);
   bytes.set(blob);
   return new Float32Array(bytes.buffer);

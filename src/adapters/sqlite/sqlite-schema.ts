@@ -49,6 +49,10 @@ const MIGRATIONS: readonly string[] = [
     title, description, tokenize = 'unicode61 remove_diacritics 2'
   );
   `,
+  `
+  -- findVectorsBySha256: never embed the same photo twice, and the photo store's reference check.
+  CREATE INDEX images_by_sha256 ON images (content_sha256);
+  `,
 ];
 
 /**

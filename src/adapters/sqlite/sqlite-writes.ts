@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { ProductDocument } from '../../domain/product';
+import type { Product, ProductDocument } from '../../domain/product';
 import { ErrorCode } from '../../errors/app-error';
 import type { UpsertOutcome } from '../../ports/product-index.port';
 import { translateSqliteError } from './sqlite-errors';
@@ -19,6 +19,7 @@ export class ProductWriter {
   private readonly insertTag: Database.Statement;
   private readonly insertImage: Database.Statement;
   private readonly insertFts: Database.Statement;
+  private readonly updateProduct: Database.Statement;
   /** `write` as a nested transaction: better-sqlite3 runs it in a SAVEPOINT. */
   private readonly writeInSavepoint: (doc: ProductDocument) => void;
 
@@ -51,6 +52,36 @@ export class ProductWriter {
     this.insertFts = db.prepare(
       'INSERT INTO products_fts (rowid, title, description) VALUES (?, ?, ?)',
     );
+    this.updateProduct = db.prepare(`
+      UPDATE products SET title = @title, description = @description, category = @category,
+                          price = @price, currency = @currency, tags_json = @tagsJson,
+                          in_stock = @inStock, updated_at = @updatedAt
+       WHERE pk = @pk`);
+  }
+
+  /**
+   * Writes a product's new catalog fields (already merged with the patch), its tags and its FTS
+   * row; images and vectors stay. Returns false for an unknown id. Run inside a transaction.
+   */
+  updateFields(product: Product): boolean {
+    const pk = this.findPk.get(product.id) as number | undefined;
+    if (pk === undefined) return false;
+    this.updateProduct.run({
+      pk,
+      title: product.title,
+      description: product.description,
+      category: product.category,
+      price: product.price,
+      currency: product.currency,
+      tagsJson: JSON.stringify(product.tags),
+      inStock: product.inStock ? 1 : 0,
+      updatedAt: product.updatedAt,
+    });
+    this.deleteTags.run(pk);
+    for (const tag of product.tags) this.insertTag.run(pk, tag);
+    this.deleteFts.run(pk);
+    this.insertFts.run(pk, product.title, product.description);
+    return true;
   }
 
   /** Replaces the product and everything hanging off it. Run inside a transaction. */

@@ -48,12 +48,62 @@ export type FusionMode =
   /** Reciprocal rank fusion: sum of weight / (rrfK + rank) over the ranked lists. */
   | 'RRF';
 
+export type IndexProductResult = {
+  readonly __typename?: 'IndexProductResult';
+  readonly error?: Maybe<ItemError>;
+  readonly id: Scalars['ID']['output'];
+  /** Position in inputs. */
+  readonly index: Scalars['Int']['output'];
+  /** The stored product, or null when error is set. */
+  readonly product?: Maybe<Product>;
+};
+
+/** Why one input of a batch was refused. */
+export type ItemError = {
+  readonly __typename?: 'ItemError';
+  /** The error code, as in extensions.code of a GraphQL error (BAD_USER_INPUT, IMAGE_FETCH_FAILED, ...). */
+  readonly code: Scalars['String']['output'];
+  /** The input's field or photo the error is about, e.g. photos.2, images.0 or price. */
+  readonly field?: Maybe<Scalars['String']['output']>;
+  readonly message: Scalars['String']['output'];
+};
+
 export type Mutation = {
   readonly __typename?: 'Mutation';
+  /**
+   * Append photos to a product (uploads or URLs); only photos whose bytes are not indexed yet are
+   * embedded. Existing image ids stay; new ones are numbered after the highest in use.
+   */
+  readonly addProductPhotos: Product;
   /** Delete a product. Fails with NOT_FOUND for an unknown id. */
   readonly deleteProduct: DeleteProductPayload;
   /** Index a product with its photos. Indexing an existing id replaces that product. */
   readonly indexProduct: Product;
+  /**
+   * Index many products in one call (1 to INDEX_MAX_BATCH, default 100; more fails with
+   * BAD_USER_INPUT before any work). Returns one result per input, in order: the stored product,
+   * or a coded error naming the input's field or photo. One bad product fails alone; the good ones
+   * are written together and are durable once the response arrives. Photos whose bytes are already
+   * indexed reuse their stored vector: re-indexing an unchanged catalog runs no model.
+   */
+  readonly indexProducts: ReadonlyArray<IndexProductResult>;
+  /**
+   * Remove photos by image id; the other photos keep their ids (positions close up). A product
+   * keeps at least one photo (BAD_USER_INPUT otherwise).
+   */
+  readonly removeProductPhotos: Product;
+  /**
+   * Change catalog fields of one product without re-embedding anything; keyword search sees the
+   * new text at once. Fails with NOT_FOUND for an unknown id, BAD_USER_INPUT for an empty or
+   * invalid patch.
+   */
+  readonly updateProduct: Product;
+};
+
+
+export type MutationAddProductPhotosArgs = {
+  id: Scalars['ID']['input'];
+  photos: ReadonlyArray<PhotoInput>;
 };
 
 
@@ -66,11 +116,35 @@ export type MutationIndexProductArgs = {
   input: ProductInput;
 };
 
+
+export type MutationIndexProductsArgs = {
+  inputs: ReadonlyArray<ProductInput>;
+};
+
+
+export type MutationRemoveProductPhotosArgs = {
+  id: Scalars['ID']['input'];
+  imageIds: ReadonlyArray<Scalars['ID']['input']>;
+};
+
+
+export type MutationUpdateProductArgs = {
+  id: Scalars['ID']['input'];
+  patch: ProductPatch;
+};
+
 export type PageInfo = {
   readonly __typename?: 'PageInfo';
   readonly endCursor?: Maybe<Scalars['String']['output']>;
   readonly hasNextPage: Scalars['Boolean']['output'];
   readonly hasPreviousPage: Scalars['Boolean']['output'];
+};
+
+/** One photo: exactly one of upload and url, else BAD_USER_INPUT naming the photo (photos.2). */
+export type PhotoInput = {
+  readonly upload?: InputMaybe<Scalars['Upload']['input']>;
+  /** http(s) URL the service fetches; kept as the image's url. */
+  readonly url?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type Product = {
@@ -120,15 +194,34 @@ export type ProductInput = {
   readonly description?: InputMaybe<Scalars['String']['input']>;
   /** The catalog's own SKU. */
   readonly id: Scalars['ID']['input'];
-  /** Source URLs of the photos, in the same order as images, where known. */
+  /** Source URLs of the uploaded images, in the same order as images, where known. */
   readonly imageUrls?: InputMaybe<ReadonlyArray<InputMaybe<Scalars['String']['input']>>>;
-  /** One or more photos (JPEG, PNG, WebP, GIF, AVIF, TIFF). */
-  readonly images: ReadonlyArray<Scalars['Upload']['input']>;
+  /**
+   * Uploaded photos (JPEG, PNG, WebP, GIF, AVIF, TIFF). images and photos together: 1 to
+   * MAX_IMAGES_PER_PRODUCT; images come first, then photos, in order.
+   */
+  readonly images?: InputMaybe<ReadonlyArray<Scalars['Upload']['input']>>;
   /** Defaults to true. */
   readonly inStock?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Photos as uploads or URLs the service fetches (each exactly one of the two). */
+  readonly photos?: InputMaybe<ReadonlyArray<PhotoInput>>;
   readonly price: Scalars['Float']['input'];
   readonly tags?: InputMaybe<ReadonlyArray<Scalars['String']['input']>>;
   readonly title: Scalars['String']['input'];
+};
+
+/** Catalog fields to change; fields left out (or null) stay as they are. */
+export type ProductPatch = {
+  readonly category?: InputMaybe<Scalars['String']['input']>;
+  /** ISO 4217 code, e.g. USD. */
+  readonly currency?: InputMaybe<Scalars['String']['input']>;
+  /** Send an empty string to clear it. */
+  readonly description?: InputMaybe<Scalars['String']['input']>;
+  readonly inStock?: InputMaybe<Scalars['Boolean']['input']>;
+  readonly price?: InputMaybe<Scalars['Float']['input']>;
+  /** Replaces the tags; [] clears them. */
+  readonly tags?: InputMaybe<ReadonlyArray<Scalars['String']['input']>>;
+  readonly title?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type Query = {
@@ -269,13 +362,17 @@ export type ResolversTypes = {
   FusionInput: FusionInput;
   FusionMode: FusionMode;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  IndexProductResult: ResolverTypeWrapper<Omit<IndexProductResult, 'product'> & { product?: Maybe<ResolversTypes['Product']> }>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  ItemError: ResolverTypeWrapper<ItemError>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  PhotoInput: PhotoInput;
   Product: ResolverTypeWrapper<DomainProduct>;
   ProductFilter: ProductFilter;
   ProductImage: ResolverTypeWrapper<DomainProductImage>;
   ProductInput: ProductInput;
+  ProductPatch: ProductPatch;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   SearchConnection: ResolverTypeWrapper<Omit<SearchConnection, 'edges'> & { edges: ReadonlyArray<ResolversTypes['SearchEdge']> }>;
   SearchEdge: ResolverTypeWrapper<Omit<SearchEdge, 'node'> & { node: ResolversTypes['SearchHit'] }>;
@@ -292,13 +389,17 @@ export type ResolversParentTypes = {
   Float: Scalars['Float']['output'];
   FusionInput: FusionInput;
   ID: Scalars['ID']['output'];
+  IndexProductResult: Omit<IndexProductResult, 'product'> & { product?: Maybe<ResolversParentTypes['Product']> };
   Int: Scalars['Int']['output'];
+  ItemError: ItemError;
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
+  PhotoInput: PhotoInput;
   Product: DomainProduct;
   ProductFilter: ProductFilter;
   ProductImage: DomainProductImage;
   ProductInput: ProductInput;
+  ProductPatch: ProductPatch;
   Query: Record<PropertyKey, never>;
   SearchConnection: Omit<SearchConnection, 'edges'> & { edges: ReadonlyArray<ResolversParentTypes['SearchEdge']> };
   SearchEdge: Omit<SearchEdge, 'node'> & { node: ResolversParentTypes['SearchHit'] };
@@ -316,9 +417,26 @@ export type DeleteProductPayloadResolvers<ContextType = GraphqlContext, ParentTy
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
+export type IndexProductResultResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['IndexProductResult'] = ResolversParentTypes['IndexProductResult']> = {
+  error?: Resolver<Maybe<ResolversTypes['ItemError']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  index?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType>;
+};
+
+export type ItemErrorResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['ItemError'] = ResolversParentTypes['ItemError']> = {
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type MutationResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  addProductPhotos?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationAddProductPhotosArgs, 'id' | 'photos'>>;
   deleteProduct?: Resolver<ResolversTypes['DeleteProductPayload'], ParentType, ContextType, RequireFields<MutationDeleteProductArgs, 'id'>>;
   indexProduct?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationIndexProductArgs, 'input'>>;
+  indexProducts?: Resolver<ReadonlyArray<ResolversTypes['IndexProductResult']>, ParentType, ContextType, RequireFields<MutationIndexProductsArgs, 'inputs'>>;
+  removeProductPhotos?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationRemoveProductPhotosArgs, 'id' | 'imageIds'>>;
+  updateProduct?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationUpdateProductArgs, 'id' | 'patch'>>;
 };
 
 export type PageInfoResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -381,6 +499,8 @@ export interface UploadScalarConfig extends GraphQLScalarTypeConfig<ResolversTyp
 export type Resolvers<ContextType = GraphqlContext> = {
   DateTime?: GraphQLScalarType;
   DeleteProductPayload?: DeleteProductPayloadResolvers<ContextType>;
+  IndexProductResult?: IndexProductResultResolvers<ContextType>;
+  ItemError?: ItemErrorResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Product?: ProductResolvers<ContextType>;

@@ -1,12 +1,20 @@
 import { z } from 'zod';
-import type { ProductFields } from '../../domain/product';
+import type { ProductFields, ProductPatch } from '../../domain/product';
+import type { AppError } from '../../errors/app-error';
 import { BadUserInputError } from '../../errors/app-error';
 
-/** One uploaded photo as the transport hands it over. */
-interface ImageUpload {
-  readonly bytes: Uint8Array;
-  readonly filename?: string | null;
+/**
+ * One photo as the transport hands it over: uploaded bytes (with `url` as their source URL
+ * where known), or only a `url` the service fetches.
+ */
+export interface PhotoInput {
+  readonly bytes?: Uint8Array | null;
   readonly url?: string | null;
+  readonly filename?: string | null;
+  /** How the client names this photo in errors, e.g. `photos.2`. Default `images.<position>`. */
+  readonly field?: string;
+  /** Set when the transport could not read the upload (too large, aborted): the photo fails. */
+  readonly error?: AppError;
 }
 
 /** What a catalog team sends to index one product. */
@@ -19,7 +27,7 @@ export interface ProductInput {
   readonly currency: string;
   readonly tags?: readonly string[] | null;
   readonly inStock?: boolean | null;
-  readonly images: readonly ImageUpload[];
+  readonly images: readonly PhotoInput[];
 }
 
 // Control characters break logs, CSV exports and storefront HTML; refuse them at the door.
@@ -67,4 +75,36 @@ export function parseProductFields(input: ProductInput): ProductFields {
     );
   }
   return parsed.data;
+}
+
+const patchSchema = fieldsSchema.omit({ id: true }).partial();
+
+/**
+ * Validates a partial update. null and undefined both mean "leave as it is" (send "" to clear
+ * the description, [] to clear the tags); throws BadUserInputError naming every bad field,
+ * including an empty patch.
+ */
+export function parseProductPatch(patch: Readonly<Record<string, unknown>>): ProductPatch {
+  const given = Object.fromEntries(
+    Object.entries(patch).filter(([, value]) => value !== null && value !== undefined),
+  );
+  if (Object.keys(given).length === 0) {
+    throw new BadUserInputError('The patch changes nothing', {
+      fields: [{ field: 'patch', problem: 'empty' }],
+    });
+  }
+  const parsed = patchSchema.strict().safeParse(given);
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((issue) => ({
+      field: issue.path.join('.') || 'patch',
+      problem: issue.message,
+    }));
+    throw new BadUserInputError(
+      `Invalid patch: ${fields.map((f) => `${f.field} ${f.problem}`).join('; ')}`,
+      { fields },
+    );
+  }
+  return Object.fromEntries(
+    Object.entries(parsed.data).filter(([key]) => key in given),
+  ) as ProductPatch;
 }

@@ -14,6 +14,8 @@ import {
 import { describeFilters } from './filters.contract';
 import { describeKeywordSearch } from './keyword-search.contract';
 import { describeLifecycle } from './lifecycle.contract';
+import { describePartialUpdates } from './partial-updates.contract';
+import { describePhotoHashes } from './photo-hashes.contract';
 import { describeUpsertMany } from './upsert-many.contract';
 import { describeVectorSearch } from './vector-search.contract';
 import { describeVectorsReadBack } from './vectors-read-back.contract';
@@ -69,6 +71,8 @@ export function describeProductIndexContract(name: string, harness: ProductIndex
     describeKeywordSearch(ctx);
     describeFilters(ctx);
     describeVectorsReadBack(ctx);
+    describePartialUpdates(ctx);
+    describePhotoHashes(ctx);
     describeLifecycle(ctx);
   });
 }

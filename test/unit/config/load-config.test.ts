@@ -44,7 +44,11 @@ describe('loadConfig', () => {
     });
     expect(config.nodeEnv).toBe('production');
     expect(config.log).toEqual({ level: 'info' });
-    expect(config.indexing).toEqual({ maxImagesPerProduct: 10 });
+    expect(config.indexing).toEqual({
+      maxImagesPerProduct: 10,
+      maxBatch: 100,
+      fetchConcurrency: 8,
+    });
   });
 
   it('gives SearchService its four limits, all from the defaults but the depth', () => {

@@ -10,6 +10,7 @@ import { createGraphqlContext } from '../../../src/graphql/context';
 import { IndexingService } from '../../../src/services/indexing/indexing.service';
 import type { ProductInput } from '../../../src/services/indexing/product-input';
 import { SearchService } from '../../../src/services/search/search.service';
+import { MapPhotoFetcher } from '../../fakes/photo-fakes';
 import { RecordingEmbedder } from '../../fakes/recording-embedder';
 import { ScriptedIndex } from '../../fakes/scripted-product-index';
 import { searchLimits } from '../../helpers/search-limits';
@@ -72,6 +73,10 @@ class RecordingServices implements GraphqlServices {
       return stored;
     },
     deleteProduct: async (id: string): Promise<boolean> => this.products.delete(id),
+    indexProducts: () => Promise.reject(new Error('not used')),
+    updateProduct: () => Promise.reject(new Error('not used')),
+    addProductPhotos: () => Promise.reject(new Error('not used')),
+    removeProductPhotos: () => Promise.reject(new Error('not used')),
   };
 }
 
@@ -141,7 +146,12 @@ describe('product loading through the per-request DataLoader', () => {
     const embedder = new RecordingEmbedder();
     const real: GraphqlServices = {
       search: new SearchService(embedder, index, searchLimits()),
-      indexing: new IndexingService(embedder, index, { maxImagesPerProduct: 5 }),
+      indexing: new IndexingService(
+        embedder,
+        index,
+        { maxImagesPerProduct: 5, maxBatch: 10, fetchConcurrency: 1 },
+        { photoFetcher: new MapPhotoFetcher(), photoStore: null },
+      ),
     };
     const result = await run(
       `{ x: product(id: "a") { id } y: product(id: "b") { id } z: products(ids: ["a", "q"]) { id } }`,
@@ -282,7 +292,7 @@ describe('mutations', () => {
     expect(result.errors).toBeUndefined();
     expect(result.data).toEqual({ indexProduct: { id: 'p1', title: 'Red shoe' } });
     const images = services.indexCalls[0]?.images ?? [];
-    expect(images.map((i) => [Buffer.from(i.bytes).toString(), i.filename, i.url])).toEqual([
+    expect(images.map((i) => [Buffer.from(i.bytes!).toString(), i.filename, i.url])).toEqual([
       ['first', 'a.png', 'https://cdn.example/a.png'],
       ['second', 'b.jpg', null],
     ]);

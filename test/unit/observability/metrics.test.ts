@@ -58,6 +58,21 @@ describe('createMetrics', () => {
     expect(text).toMatch(/^product_search_nodejs_eventloop_lag_max_seconds /m);
   });
 
+  it('counts indexed photos by source, both series present from the start', async () => {
+    const metrics = createMetrics({ defaultMetrics: false });
+    const name = 'product_search_indexed_photos_total';
+    expect(samples(await metrics.render(), name).sort()).toEqual([
+      `${name}{source="embedded"} 0`,
+      `${name}{source="reused"} 0`,
+    ]);
+    metrics.indexing.photos(3, 1);
+    metrics.indexing.photos(2, 0);
+    expect(samples(await metrics.render(), name).sort()).toEqual([
+      `${name}{source="embedded"} 1`,
+      `${name}{source="reused"} 5`,
+    ]);
+  });
+
   it('leaves process metrics out on request', async () => {
     const text = await createMetrics({ defaultMetrics: false }).render();
     expect(text).not.toContain('process_resident_memory_bytes');

@@ -36,6 +36,8 @@ async function codesOfEveryCall(index: ElasticsearchProductIndex): Promise<strin
     codeOf(index.searchVector(QUERY)),
     codeOf(index.searchKeyword({ text: 'x', filter: {}, k: 3 })),
     codeOf(index.ping()),
+    codeOf(index.updateFields('a', { title: 'x' }, '2024-01-01T00:00:00.000Z')),
+    codeOf(index.findVectorsBySha256(['f'.repeat(64)])),
   ]);
 }
 
@@ -50,7 +52,7 @@ describe('ElasticsearchProductIndex on a mock connection: outages', () => {
   ])('turns %s into %s on every call', async (_label, code, reply) => {
     const index = await openOnMock(mock);
     answerAll(mock, reply);
-    expect(await codesOfEveryCall(index)).toEqual(Array(8).fill(code));
+    expect(await codesOfEveryCall(index)).toEqual(Array(10).fill(code));
   });
 
   it('keeps the reason of a timeout and of a refused connection in details', async () => {

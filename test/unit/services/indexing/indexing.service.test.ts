@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { UnsupportedMediaTypeError } from '../../../../src/errors/app-error';
 import { IndexingService } from '../../../../src/services/indexing/indexing.service';
 import type { ProductInput } from '../../../../src/services/indexing/product-input';
+import { MapPhotoFetcher } from '../../../fakes/photo-fakes';
 import { RecordingEmbedder } from '../../../fakes/recording-embedder';
 import { ScriptedIndex } from '../../../fakes/scripted-product-index';
 import { expectCode } from '../../../helpers/expect-code';
@@ -16,16 +17,21 @@ const input: ProductInput = {
   images: [{ bytes: new Uint8Array([1]), filename: 'a.png' }, { bytes: new Uint8Array([2]) }],
 };
 
+const limits = (maxImagesPerProduct: number) => ({
+  maxImagesPerProduct,
+  maxBatch: 100,
+  fetchConcurrency: 4,
+});
+const deps = () => ({ photoFetcher: new MapPhotoFetcher(), photoStore: null });
+
 describe('IndexingService.indexProduct', () => {
   it('embeds every photo in one batch and writes one normalised document', async () => {
     const embedder = new RecordingEmbedder();
     const index = new ScriptedIndex();
-    const service = new IndexingService(
-      embedder,
-      index,
-      { maxImagesPerProduct: 5 },
-      () => new Date(0),
-    );
+    const service = new IndexingService(embedder, index, limits(5), {
+      ...deps(),
+      now: () => new Date(0),
+    });
     const product = await service.indexProduct(input);
     expect(embedder.imageCalls).toEqual([2]);
     expect(index.upserts).toHaveLength(1);
@@ -43,7 +49,7 @@ describe('IndexingService.indexProduct', () => {
     ]);
     expect(doc.images[0]!.vector).toHaveLength(4);
     expect(doc.images.map((i) => i.contentSha256)).toEqual(
-      input.images.map((i) => createHash('sha256').update(i.bytes).digest('hex')),
+      input.images.map((i) => createHash('sha256').update(i.bytes!).digest('hex')),
     );
     expect(product.images[0]).not.toHaveProperty('vector');
     expect(product.createdAt).toBe(new Date(0).toISOString());
@@ -51,7 +57,7 @@ describe('IndexingService.indexProduct', () => {
 
   it('keeps createdAt when a product is re-indexed', async () => {
     const index = new ScriptedIndex();
-    const service = new IndexingService(new RecordingEmbedder(), index, { maxImagesPerProduct: 5 });
+    const service = new IndexingService(new RecordingEmbedder(), index, limits(5), deps());
     const created = '2020-01-01T00:00:00.000Z';
     index.products.set('sku-1', { ...(await service.indexProduct(input)), createdAt: created });
     const again = await service.indexProduct(input);
@@ -62,7 +68,7 @@ describe('IndexingService.indexProduct', () => {
   it('names every bad field and writes nothing', async () => {
     const embedder = new RecordingEmbedder();
     const index = new ScriptedIndex();
-    const service = new IndexingService(embedder, index, { maxImagesPerProduct: 5 });
+    const service = new IndexingService(embedder, index, limits(5), deps());
     const error = await expectCode(
       service.indexProduct({
         ...input,
@@ -80,9 +86,12 @@ describe('IndexingService.indexProduct', () => {
   });
 
   it('refuses too many or no images', async () => {
-    const service = new IndexingService(new RecordingEmbedder(), new ScriptedIndex(), {
-      maxImagesPerProduct: 1,
-    });
+    const service = new IndexingService(
+      new RecordingEmbedder(),
+      new ScriptedIndex(),
+      limits(1),
+      deps(),
+    );
     await expectCode(service.indexProduct(input), 'BAD_USER_INPUT');
     await expectCode(service.indexProduct({ ...input, images: [] }), 'BAD_USER_INPUT');
   });
@@ -91,7 +100,7 @@ describe('IndexingService.indexProduct', () => {
     const embedder = new RecordingEmbedder();
     embedder.embedImages = () => Promise.reject(new UnsupportedMediaTypeError('not an image'));
     const index = new ScriptedIndex();
-    const service = new IndexingService(embedder, index, { maxImagesPerProduct: 5 });
+    const service = new IndexingService(embedder, index, limits(5), deps());
     await expectCode(service.indexProduct(input), 'UNSUPPORTED_MEDIA_TYPE');
     expect(index.upserts).toHaveLength(0);
   });
