@@ -5,6 +5,7 @@ import { graphqlMetricsPlugin } from './plugins/metrics.plugin';
 import type { GraphqlObserver } from '../observability/metrics';
 import type { GraphqlContext } from './context';
 import { createFormatError } from './format-error';
+import { authPlugin } from './plugins/auth.plugin';
 import { httpStatusPlugin } from './plugins/http-status.plugin';
 import { loggingPlugin } from './plugins/logging.plugin';
 import { resolvers } from './resolvers/resolvers';
@@ -40,6 +41,8 @@ export function createApolloServer(options: ApolloOptions): ApolloServer<Graphql
       ApolloServerPluginLandingPageDisabled(),
       loggingPlugin(),
       httpStatusPlugin<GraphqlContext>(),
+      // After httpStatusPlugin: it reads the status that plugin sets.
+      authPlugin(),
       ...(options.metrics ? [graphqlMetricsPlugin<GraphqlContext>(options.metrics)] : []),
     ],
   });

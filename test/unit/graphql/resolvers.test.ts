@@ -14,6 +14,7 @@ import { RecordingEmbedder } from '../../fakes/recording-embedder';
 import { ScriptedIndex } from '../../fakes/scripted-product-index';
 import { searchLimits } from '../../helpers/search-limits';
 import type { SearchPage, SearchRequest } from '../../../src/services/search/search.service';
+import { accessFor } from '../../fakes/in-memory-api-key-store';
 
 const logger = pino({ level: 'silent' });
 
@@ -51,6 +52,7 @@ class RecordingServices implements GraphqlServices {
   readonly products = new Map<string, Product>();
   page: SearchPage = { edges: [], hasNextPage: false, hasPreviousPage: false, endCursor: null };
   failGetProducts: Error | undefined;
+  readonly access = accessFor();
 
   readonly search = {
     search: async (request: SearchRequest): Promise<SearchPage> => {
@@ -112,6 +114,7 @@ async function run(
     logger,
     services: with_,
     limits: { maxUploadBytes },
+    principal: { kind: 'anonymous' },
   });
   const response = await server.executeOperation({ query, variables }, { contextValue });
   if (response.body.kind !== 'single') throw new Error('expected a single result');
@@ -142,6 +145,7 @@ describe('product loading through the per-request DataLoader', () => {
     const real: GraphqlServices = {
       search: new SearchService(embedder, index, searchLimits()),
       indexing: new IndexingService(embedder, index, { maxImagesPerProduct: 5 }),
+      access: accessFor(),
     };
     const result = await run(
       `{ x: product(id: "a") { id } y: product(id: "b") { id } z: products(ids: ["a", "q"]) { id } }`,
