@@ -190,7 +190,7 @@ export interface AuthSettings {
 }
 
 /** The Prometheus endpoint. */
-export interface MetricsSettings {
+interface MetricsSettings {
   /** `METRICS_HOST`: interface of the metrics listener. Default '127.0.0.1'. */
   readonly host: string;
   /**

@@ -16,7 +16,7 @@ export interface AccessPolicy {
 }
 
 /** Why a presented key authenticates nothing (sent to the client in `details.reason`). */
-export type RejectReason = 'MALFORMED_KEY' | 'UNKNOWN_KEY' | 'REVOKED_KEY';
+type RejectReason = 'MALFORMED_KEY' | 'UNKNOWN_KEY' | 'REVOKED_KEY';
 
 /** Who is calling, decided once per request. */
 export type Principal =

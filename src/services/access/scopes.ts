@@ -5,7 +5,7 @@ export type { Scope } from '../../ports/api-key-store.port';
 /** Every scope, in the order help texts list them. */
 export const SCOPES: readonly Scope[] = Object.freeze(['search', 'catalog:write', 'admin']);
 
-export function isScope(value: string): value is Scope {
+function isScope(value: string): value is Scope {
   return (SCOPES as readonly string[]).includes(value);
 }
 
