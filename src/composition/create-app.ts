@@ -72,7 +72,20 @@ export async function createApp(
     { model: embedder.modelId, dims: embedder.dims, backend: index.kind },
     'search engine ready',
   );
-  return assemble(config, { embedder, index, keys }, metrics);
+  const app = assemble(config, { embedder, index, keys }, metrics);
+  await warnWithoutKeys(config, app.access, logger);
+  return app;
+}
+
+/** A newcomer's first write would fail with UNAUTHENTICATED: say at start how to get a key. */
+async function warnWithoutKeys(config: Config, access: AccessService, logger: Logger) {
+  if (config.auth.mode !== 'keys') return;
+  const active = (await access.listKeys()).filter((key) => key.revokedAt === undefined);
+  if (active.length > 0) return;
+  logger.warn(
+    'AUTH_MODE=keys and no API key exists yet: writes will fail with UNAUTHENTICATED; ' +
+      'create one with: npm run keys -- create --name <name> --scopes catalog:write',
+  );
 }
 
 function assemble(

@@ -124,12 +124,14 @@ it('refuses a malformed or unknown key even for a search, instead of treating it
 it('serves /metrics on the public port only to an admin key, and on the metrics listener', async () => {
   const anonymous = await fetch(`${server.url}/metrics`);
   expect(anonymous.status).toBe(401);
+  expect(anonymous.headers.get('www-authenticate')).toMatch(/^Bearer/);
   expect(((await anonymous.json()) as { errors: unknown[] }).errors).toHaveLength(1);
   const writer = await createKeyWithCli(server.dataDir, 'writer', 'catalog:write');
   const forbidden = await fetch(`${server.url}/metrics`, {
     headers: { authorization: `Bearer ${writer.key}` },
   });
   expect(forbidden.status).toBe(403);
+  expect(forbidden.headers.get('www-authenticate')).toBeNull();
   const admin = await createKeyWithCli(server.dataDir, 'prometheus', 'admin');
   const allowed = await fetch(`${server.url}/metrics`, {
     headers: { authorization: `Bearer ${admin.key}` },

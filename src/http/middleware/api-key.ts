@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import { ErrorCode, isAppError } from '../../errors/app-error';
 import type { GraphqlServices } from '../../graphql/context';
 
 const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
@@ -25,7 +26,9 @@ export function requireAdmin(access: GraphqlServices['access']) {
       access.authorise(principal, 'admin');
       next();
     } catch (error) {
-      res.set('WWW-Authenticate', 'Bearer realm="product-search"');
+      if (isAppError(error) && error.code === ErrorCode.UNAUTHENTICATED) {
+        res.set('WWW-Authenticate', 'Bearer realm="product-search"');
+      }
       next(error);
     }
   };
