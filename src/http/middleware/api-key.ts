@@ -6,15 +6,16 @@ const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
 
 /**
  * The API key a request presents: `Authorization: Bearer <key>` or `X-Api-Key: <key>`.
- * Undefined when neither is sent. An Authorization header of another scheme, or two headers
- * naming different keys, yields '' (a malformed key) rather than silently picking one.
+ * Undefined when neither is sent. Two headers naming different keys yield '' (a malformed key)
+ * rather than silently picking one. An Authorization header of another scheme (a proxy's Basic
+ * credentials) is left alone when X-Api-Key carries the key, and is a malformed key otherwise.
  */
-export function presentedKey(req: Request): string | undefined {
+export function presentedKey(req: Pick<Request, 'get'>): string | undefined {
   const authorization = req.get('authorization');
   const header = req.get('x-api-key')?.trim();
-  let bearer: string | undefined;
-  if (authorization !== undefined) bearer = BEARER.exec(authorization)?.[1] ?? '';
-  if (bearer !== undefined && header !== undefined && bearer !== header) return '';
+  const bearer = authorization === undefined ? undefined : BEARER.exec(authorization)?.[1];
+  if (bearer !== undefined && header !== undefined) return bearer === header ? bearer : '';
+  if (authorization !== undefined && bearer === undefined && header === undefined) return '';
   return bearer ?? header;
 }
 
