@@ -5,7 +5,7 @@ import { graphqlMetricsPlugin } from './plugins/metrics.plugin';
 import type { GraphqlObserver } from '../observability/metrics';
 import type { GraphqlContext } from './context';
 import { createFormatError } from './format-error';
-import { authPlugin } from './plugins/auth.plugin';
+import { authPlugin, withAccessChecks } from './plugins/auth.plugin';
 import { httpStatusPlugin } from './plugins/http-status.plugin';
 import { loggingPlugin } from './plugins/logging.plugin';
 import { resolvers } from './resolvers/resolvers';
@@ -28,7 +28,8 @@ export function createApolloServer(options: ApolloOptions): ApolloServer<Graphql
   const development = options.nodeEnv === 'development';
   return new ApolloServer<GraphqlContext>({
     typeDefs: loadTypeDefs(),
-    resolvers,
+    // Every root field asks the access policy first (API keys; a no-op with AUTH_MODE=off).
+    resolvers: withAccessChecks(resolvers),
     csrfPrevention: true,
     introspection: true,
     includeStacktraceInErrorResponses: development,
