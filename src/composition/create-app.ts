@@ -8,10 +8,13 @@ import { createMetrics } from '../observability/metrics';
 import type { Embedder } from '../ports/embedder.port';
 import type { PhotoFetcher } from '../ports/photo-fetcher.port';
 import type { ProductIndex } from '../ports/product-index.port';
+import type { ApiKeyStore } from '../ports/api-key-store.port';
+import { AccessService } from '../services/access/access.service';
 import { IndexingService } from '../services/indexing/indexing.service';
 import { SearchService } from '../services/search/search.service';
 import { createEmbedder } from './create-embedder';
 import { createIndex } from './create-index';
+import { createKeyStore } from './create-key-store';
 
 interface Readiness {
   readonly ready: boolean;
@@ -22,6 +25,8 @@ interface Readiness {
 export interface App {
   readonly search: SearchService;
   readonly indexing: IndexingService;
+  /** API keys: authenticate a request's key, authorise its operations (AUTH_MODE). */
+  readonly access: AccessService;
   readonly modelId: string;
   readonly backend: string;
   /** This app's own Prometheus registry: serve `metrics.render()` at GET /metrics. */
@@ -46,20 +51,32 @@ export async function createApp(
   const metrics = createMetrics();
   const embedder = await createEmbedder(config.inference, logger, modelDir, metrics);
   let index: ProductIndex;
+  let keys: ApiKeyStore;
+  try {
+    keys = createKeyStore(config.auth);
+  } catch (error) {
+    await embedder.close();
+    throw error;
+  }
   try {
     const binding = { modelId: embedder.modelId, dims: embedder.dims };
     const adapter = createIndex(config.index, logger, binding);
     index = new InstrumentedProductIndex(adapter, metrics.backend);
     await index.open();
   } catch (error) {
-    await embedder.close();
+    await Promise.allSettled([embedder.close(), keys.close()]);
     throw error;
+  }
+  if (config.auth.mode === 'off' && config.nodeEnv === 'production') {
+    logger.warn('AUTH_MODE=off: anyone who reaches this service can change the catalog');
   }
   logger.info(
     { model: embedder.modelId, dims: embedder.dims, backend: index.kind },
     'search engine ready',
   );
-  return assemble(config, embedder, index, metrics);
+  const app = assemble(config, { embedder, index, keys }, metrics);
+  await warnWithoutKeys(config, app.access, logger);
+  return app;
 }
 
 /** Until the safe URL fetcher is wired: photos by URL are refused with a code that says why. */
@@ -74,7 +91,24 @@ const refusingPhotoFetcher: PhotoFetcher = {
   },
 };
 
-function assemble(config: Config, embedder: Embedder, index: ProductIndex, metrics: Metrics): App {
+/** A newcomer's first write would fail with UNAUTHENTICATED: say at start how to get a key. */
+async function warnWithoutKeys(config: Config, access: AccessService, logger: Logger) {
+  if (config.auth.mode !== 'keys') return;
+  const active = (await access.listKeys()).filter((key) => key.revokedAt === undefined);
+  if (active.length > 0) return;
+  logger.warn(
+    'AUTH_MODE=keys and no API key exists yet: writes will fail with UNAUTHENTICATED; ' +
+      'create one with: npm run keys -- create --name <name> --scopes catalog:write',
+  );
+}
+
+function assemble(
+  config: Config,
+  parts: { embedder: Embedder; index: ProductIndex; keys: ApiKeyStore },
+  metrics: Metrics,
+): App {
+  const { embedder, index, keys } = parts;
+  const access = new AccessService(keys, config.auth);
   const search = new SearchService(embedder, index, config.search);
   const indexing = new IndexingService(embedder, index, config.indexing, {
     photoFetcher: refusingPhotoFetcher,
@@ -84,6 +118,7 @@ function assemble(config: Config, embedder: Embedder, index: ProductIndex, metri
   return {
     search,
     indexing,
+    access,
     modelId: embedder.modelId,
     backend: index.kind,
     metrics,
@@ -100,7 +135,7 @@ function assemble(config: Config, embedder: Embedder, index: ProductIndex, metri
       };
     },
     async close() {
-      await Promise.allSettled([index.close(), embedder.close()]);
+      await Promise.allSettled([index.close(), embedder.close(), keys.close()]);
     },
   };
 }

@@ -20,6 +20,8 @@ export interface Config {
   readonly indexing: IndexingSettings;
   /** Which ProductIndex backend serves the catalog: Elasticsearch when `ES_URL` is set. */
   readonly index: IndexSettings;
+  readonly auth: AuthSettings;
+  readonly metrics: MetricsSettings;
 }
 
 /** The HTTP server and what it accepts before any handler runs. */
@@ -172,4 +174,32 @@ export interface ElasticsearchIndexSettings {
   };
   /** `ES_REQUEST_TIMEOUT_MS`: per-request timeout, in milliseconds. Default 30 000. */
   readonly requestTimeoutMs: number;
+}
+
+/** API keys: who may write the catalog, and (optionally) search it. */
+export interface AuthSettings {
+  /**
+   * `AUTH_MODE`: 'keys' checks API keys; 'off' checks nothing (every operation and /metrics on
+   * the main port are open). Default 'keys' when NODE_ENV is production or AUTH_SEARCH is 'key',
+   * else 'off'.
+   */
+  readonly mode: 'keys' | 'off';
+  /** `AUTH_SEARCH`: 'open' lets anyone search; 'key' asks for a key with `search`. Default 'open'. */
+  readonly search: 'open' | 'key';
+  /**
+   * The key store's SQLite file: `<DATA_DIR>/api-keys.sqlite`, whichever product backend runs
+   * (so it exists with Elasticsearch too). Not an environment variable of its own.
+   */
+  readonly keyStoreFile: string;
+}
+
+/** The Prometheus endpoint. */
+interface MetricsSettings {
+  /** `METRICS_HOST`: interface of the metrics listener. Default '127.0.0.1'. */
+  readonly host: string;
+  /**
+   * `METRICS_PORT`: port of a separate listener serving /metrics to whoever reaches it; 0 = no
+   * listener. Either way the main port serves /metrics only to an `admin` key. Default 9464.
+   */
+  readonly port: number;
 }

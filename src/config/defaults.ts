@@ -39,4 +39,6 @@ export const DEFAULTS = deepFreeze({
     hnsw: { m: 16, efConstruction: 100 },
     requestTimeoutMs: 30_000,
   },
+  auth: { search: 'open', keyStoreFileName: 'api-keys.sqlite' },
+  metrics: { host: '127.0.0.1', port: 9464 },
 } as const);

@@ -63,6 +63,11 @@ export const envSchema = z.object({
   ES_HNSW_M: int(2, 512).default(es.hnsw.m),
   ES_HNSW_EF_CONSTRUCTION: int(10, 4096).default(es.hnsw.efConstruction),
   ES_REQUEST_TIMEOUT_MS: int(100, 600_000).default(es.requestTimeoutMs),
+  // Unset: derived from NODE_ENV in loadConfig (keys in production, off elsewhere).
+  AUTH_MODE: z.enum(['keys', 'off']).optional(),
+  AUTH_SEARCH: z.enum(['open', 'key']).default(DEFAULTS.auth.search),
+  METRICS_HOST: z.string().min(1).default(DEFAULTS.metrics.host),
+  METRICS_PORT: int(0, 65535).default(DEFAULTS.metrics.port),
 });
 
 export type Env = z.infer<typeof envSchema>;

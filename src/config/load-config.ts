@@ -1,4 +1,5 @@
 import os from 'node:os';
+import path from 'node:path';
 import { ConfigError } from '../errors/config-error';
 import type { Config, ElasticsearchAuth, IndexSettings } from './config.types';
 import { deepFreeze } from './deep-freeze';
@@ -43,6 +44,9 @@ function crossProblems(env: RawEnv): string[] {
     problems.push(
       `EMBED_MAX_QUEUE (${queue}) is below EMBED_MAX_BATCH_SIZE (${batch}): a full batch could never form; raise the queue or lower the batch size`,
     );
+  }
+  if (envField(env, 'AUTH_SEARCH') === 'key' && envField(env, 'AUTH_MODE') === 'off') {
+    problems.push('AUTH_SEARCH=key needs API keys, but AUTH_MODE=off: set AUTH_MODE=keys');
   }
   return problems;
 }
@@ -108,6 +112,14 @@ function nest(e: Env, machine: MachineFacts): Config {
       fetchConcurrency: e.INDEX_FETCH_CONCURRENCY,
     },
     index: indexSettings(e),
+    auth: {
+      // Asking for search keys is asking for keys, in any NODE_ENV.
+      mode:
+        e.AUTH_MODE ?? (e.NODE_ENV === 'production' || e.AUTH_SEARCH === 'key' ? 'keys' : 'off'),
+      search: e.AUTH_SEARCH,
+      keyStoreFile: path.join(e.DATA_DIR, DEFAULTS.auth.keyStoreFileName),
+    },
+    metrics: { host: e.METRICS_HOST, port: e.METRICS_PORT },
   };
 }
 

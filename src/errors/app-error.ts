@@ -60,6 +60,15 @@ export class ModelUnavailableError extends AppError {
   readonly code = ErrorCode.MODEL_UNAVAILABLE;
 }
 
+/** No valid API key was presented where the operation needs one; details say why. */
+export class UnauthenticatedError extends AppError {
+  readonly code = ErrorCode.UNAUTHENTICATED;
+}
+/** A valid API key that lacks the scope the operation needs; details name both. */
+export class ForbiddenError extends AppError {
+  readonly code = ErrorCode.FORBIDDEN;
+}
+
 export function isAppError(value: unknown): value is AppError {
   return value instanceof AppError;
 }

@@ -16,6 +16,8 @@ export const ErrorCode = {
   IMAGE_URL_FORBIDDEN: 'IMAGE_URL_FORBIDDEN',
   OVERLOADED: 'OVERLOADED',
   MODEL_UNAVAILABLE: 'MODEL_UNAVAILABLE',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -62,6 +64,10 @@ export const ERROR_STATUS: Readonly<Record<ClientCode, CodeStatus>> = Object.fre
   IMAGE_URL_FORBIDDEN: { status: 403 },
   OVERLOADED: { status: 503, retryAfterSeconds: 1 },
   MODEL_UNAVAILABLE: { status: 503, retryAfterSeconds: 30 },
+  // No valid API key where one is needed (none, malformed, unknown or revoked) vs. a valid key
+  // without the scope: the client fixes the first with a key, the second with another key.
+  UNAUTHENTICATED: { status: 401 },
+  FORBIDDEN: { status: 403 },
   INTERNAL_SERVER_ERROR: { status: 500 },
   GRAPHQL_PARSE_FAILED: { status: 400 },
   GRAPHQL_VALIDATION_FAILED: { status: 400 },

@@ -5,6 +5,7 @@ import { graphqlMetricsPlugin } from './plugins/metrics.plugin';
 import type { GraphqlObserver } from '../observability/metrics';
 import type { GraphqlContext } from './context';
 import { createFormatError } from './format-error';
+import { authPlugin, withAccessChecks } from './plugins/auth.plugin';
 import { httpStatusPlugin } from './plugins/http-status.plugin';
 import { loggingPlugin } from './plugins/logging.plugin';
 import { resolvers } from './resolvers/resolvers';
@@ -27,7 +28,8 @@ export function createApolloServer(options: ApolloOptions): ApolloServer<Graphql
   const development = options.nodeEnv === 'development';
   return new ApolloServer<GraphqlContext>({
     typeDefs: loadTypeDefs(),
-    resolvers,
+    // Every root field asks the access policy first (API keys; a no-op with AUTH_MODE=off).
+    resolvers: withAccessChecks(resolvers),
     csrfPrevention: true,
     introspection: true,
     includeStacktraceInErrorResponses: development,
@@ -40,6 +42,8 @@ export function createApolloServer(options: ApolloOptions): ApolloServer<Graphql
       ApolloServerPluginLandingPageDisabled(),
       loggingPlugin(),
       httpStatusPlugin<GraphqlContext>(),
+      // After httpStatusPlugin: it reads the status that plugin sets.
+      authPlugin(),
       ...(options.metrics ? [graphqlMetricsPlugin<GraphqlContext>(options.metrics)] : []),
     ],
   });

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type DataLoader from 'dataloader';
 import type { Product } from '../domain/product';
+import type { AccessService, Principal } from '../services/access/access.service';
 import type { IndexingService } from '../services/indexing/indexing.service';
 import type { SearchService } from '../services/search/search.service';
 import { createProductLoader } from './loaders/product-loader';
@@ -18,6 +19,7 @@ export interface GraphqlServices {
     | 'deleteProduct'
     | 'getProducts'
   >;
+  readonly access: Pick<AccessService, 'authenticate' | 'authorise'>;
 }
 
 /** Limits the transport enforces before anything reaches a service. */
@@ -31,6 +33,8 @@ export interface GraphqlContext {
   readonly logger: Logger;
   readonly services: GraphqlServices;
   readonly limits: GraphqlLimits;
+  /** Who sent the request (its API key, checked once); authPlugin enforces it per root field. */
+  readonly principal: Principal;
   readonly productLoader: DataLoader<string, Product | null>;
 }
 
@@ -39,6 +43,7 @@ export function createGraphqlContext(args: {
   readonly logger: Logger;
   readonly services: GraphqlServices;
   readonly limits: GraphqlLimits;
+  readonly principal: Principal;
 }): GraphqlContext {
   return { ...args, productLoader: createProductLoader(args.services.indexing) };
 }

@@ -16,7 +16,9 @@ import {
   graphiqlPage,
   wantsHtml,
 } from './graphiql/graphiql.route';
+import { presentedKey, requireAdmin } from './middleware/api-key';
 import { requestContext, requestLocals } from './middleware/request-context';
+import { createMetricsListener } from './metrics-listener';
 
 /** What the HTTP layer needs from the composition root's App. */
 export interface HttpApp extends GraphqlServices {
@@ -24,12 +26,15 @@ export interface HttpApp extends GraphqlServices {
   readonly metrics: Pick<Metrics, 'contentType' | 'render' | 'graphql'>;
 }
 
-export type HttpConfig = Pick<Config, 'http' | 'nodeEnv'>;
+export type HttpConfig = Pick<Config, 'http' | 'nodeEnv' | 'metrics'>;
 
 export interface HttpServer {
   readonly server: http.Server;
-  /** Starts Apollo and listens on config.http.host:config.http.port (0 picks a free port). */
-  listen(): Promise<{ url: string }>;
+  /**
+   * Starts Apollo and listens on config.http.host:config.http.port (0 picks a free port), and
+   * the metrics listener on config.metrics (unless its port is 0).
+   */
+  listen(): Promise<{ url: string; metricsUrl: string | undefined }>;
   /** Stops accepting, lets in-flight requests finish, stops Apollo. Does not close the App. */
   close(): Promise<void>;
 }
@@ -69,13 +74,14 @@ function graphqlRoutes(
       next();
     },
     expressMiddleware(apollo, {
-      context: async ({ res }) => {
+      context: async ({ req, res }) => {
         const locals = requestLocals(res);
         return createGraphqlContext({
           requestId: locals.requestId,
           logger: locals.logger,
           services: app,
           limits: { maxUploadBytes },
+          principal: await app.access.authenticate(presentedKey(req)),
         });
       },
     }),
@@ -96,8 +102,9 @@ export function createHttpServer(args: {
   });
   const expressApp = express();
   expressApp.disable('x-powered-by');
-  // Before requestContext: scrapes every few seconds would drown the request log.
-  expressApp.get('/metrics', async (_req, res, next) => {
+  // Before requestContext: scrapes every few seconds would drown the request log. On this
+  // (public) port only an admin key may read it; the metrics listener serves it keylessly.
+  expressApp.get('/metrics', requireAdmin(app.access), async (_req, res, next) => {
     try {
       res.set('Content-Type', app.metrics.contentType).send(await app.metrics.render());
     } catch (error) {
@@ -111,6 +118,10 @@ export function createHttpServer(args: {
   expressApp.get('/readyz', readinessRoute(app, logger));
   expressApp.use(GRAPHIQL_ASSETS_PATH, graphiqlAssets());
   const server = http.createServer(expressApp);
+  const metricsListener =
+    config.metrics.port === 0
+      ? undefined
+      : createMetricsListener({ metrics: app.metrics, ...config.metrics, logger });
   let started: Promise<void> | undefined;
 
   return {
@@ -133,7 +144,14 @@ export function createHttpServer(args: {
       const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
       const url = `http://${host}:${address.port}`;
       logger.info({ url, graphqlPath: config.http.graphqlPath }, 'http server listening');
-      return { url };
+      let metricsUrl: string | undefined;
+      try {
+        metricsUrl = await metricsListener?.listen();
+      } catch (error) {
+        server.close();
+        throw error;
+      }
+      return { url, metricsUrl };
     },
     async close() {
       if (server.listening) {
@@ -142,6 +160,7 @@ export function createHttpServer(args: {
           server.closeIdleConnections();
         });
       }
+      await metricsListener?.close();
       if (started !== undefined) await apollo.stop();
     },
   };

@@ -8,6 +8,7 @@ import { loadConfig } from '../../src/config/load-config';
 import type { HttpApp, HttpServer } from '../../src/http/http-server';
 import { createHttpServer } from '../../src/http/http-server';
 import { createMetrics } from '../../src/observability/metrics';
+import { accessFor } from '../fakes/in-memory-api-key-store';
 
 const lines: Array<Record<string, unknown>> = [];
 const sink = new Writable({
@@ -34,13 +35,19 @@ const app: HttpApp = {
   },
   readiness: () => Promise.resolve({ ready: false, checks: { index: 'unreachable' } }),
   metrics: createMetrics({ defaultMetrics: false }),
+  access: accessFor(),
 };
 
 let http: HttpServer;
 let url: string;
 
 beforeAll(async () => {
-  const config = loadConfig({ NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1' });
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    METRICS_PORT: '0',
+  });
   http = createHttpServer({ app, config, logger: pino({ level: 'debug' }, sink) });
   ({ url } = await http.listen());
 });

@@ -36,6 +36,8 @@ export interface TestServer {
   readonly graphqlUrl: string;
   readonly config: Config;
   readonly dataDir: string;
+  /** Origin of the metrics listener, when the test asked for one (METRICS_PORT). */
+  readonly metricsUrl: string | undefined;
   graphql(
     query: string,
     variables?: Record<string, unknown>,
@@ -77,12 +79,14 @@ export async function startTestServer(
     LOG_LEVEL: 'silent',
     ORT_INTRA_OP_THREADS: '1',
     ORT_INTER_OP_THREADS: '1',
+    // No separate metrics listener: parallel test servers would race for its fixed port.
+    METRICS_PORT: '0',
     ...envOverrides,
   });
   const logger = createLogger(config.log);
   const app = await createApp(config, logger);
   const http = createHttpServer({ app, config, logger });
-  const { url } = await http.listen();
+  const { url, metricsUrl } = await http.listen();
   const graphqlUrl = `${url}${config.http.graphqlPath}`;
 
   return {
@@ -90,6 +94,7 @@ export async function startTestServer(
     graphqlUrl,
     config,
     dataDir,
+    metricsUrl,
     async graphql(query, variables = {}, headers = {}) {
       const response = await fetch(graphqlUrl, {
         method: 'POST',

@@ -193,3 +193,30 @@ describe('loadConfig', () => {
     });
   });
 });
+
+describe('auth and metrics settings', () => {
+  const base = { MODEL_DIR: '/m', DATA_DIR: '/data' };
+
+  it('asks for keys in production and not in development or test, unless told', () => {
+    expect(loadConfig({ ...base, NODE_ENV: 'production' }).auth.mode).toBe('keys');
+    expect(loadConfig({ ...base, NODE_ENV: 'test' }).auth.mode).toBe('off');
+    expect(loadConfig({ ...base, NODE_ENV: 'development' }).auth.mode).toBe('off');
+    expect(loadConfig({ ...base, NODE_ENV: 'test', AUTH_MODE: 'keys' }).auth.mode).toBe('keys');
+    expect(loadConfig({ ...base, NODE_ENV: 'production', AUTH_MODE: 'off' }).auth.mode).toBe('off');
+    expect(loadConfig({ ...base, NODE_ENV: 'test', AUTH_SEARCH: 'key' }).auth.mode).toBe('keys');
+  });
+
+  it('keeps the key store under DATA_DIR, whichever backend runs', () => {
+    const es = loadConfig({ ...base, ES_URL: 'http://127.0.0.1:9200' });
+    expect(es.auth.keyStoreFile).toBe('/data/api-keys.sqlite');
+    expect(es.auth.search).toBe('open');
+  });
+
+  it('refuses search keys with auth off, and defaults metrics to a loopback listener', () => {
+    expect(() => loadConfig({ ...base, AUTH_MODE: 'off', AUTH_SEARCH: 'key' })).toThrow(
+      /AUTH_SEARCH/,
+    );
+    expect(loadConfig(base).metrics).toEqual({ host: '127.0.0.1', port: 9464 });
+    expect(loadConfig({ ...base, METRICS_PORT: '0' }).metrics.port).toBe(0);
+  });
+});

@@ -15,6 +15,7 @@ import { RecordingEmbedder } from '../../fakes/recording-embedder';
 import { ScriptedIndex } from '../../fakes/scripted-product-index';
 import { searchLimits } from '../../helpers/search-limits';
 import type { SearchPage, SearchRequest } from '../../../src/services/search/search.service';
+import { accessFor } from '../../fakes/in-memory-api-key-store';
 
 const logger = pino({ level: 'silent' });
 
@@ -52,6 +53,7 @@ class RecordingServices implements GraphqlServices {
   readonly products = new Map<string, Product>();
   page: SearchPage = { edges: [], hasNextPage: false, hasPreviousPage: false, endCursor: null };
   failGetProducts: Error | undefined;
+  readonly access = accessFor();
 
   readonly search = {
     search: async (request: SearchRequest): Promise<SearchPage> => {
@@ -117,6 +119,7 @@ async function run(
     logger,
     services: with_,
     limits: { maxUploadBytes },
+    principal: { kind: 'anonymous' },
   });
   const response = await server.executeOperation({ query, variables }, { contextValue });
   if (response.body.kind !== 'single') throw new Error('expected a single result');
@@ -152,6 +155,7 @@ describe('product loading through the per-request DataLoader', () => {
         { maxImagesPerProduct: 5, maxBatch: 10, fetchConcurrency: 1 },
         { photoFetcher: new MapPhotoFetcher(), photoStore: null },
       ),
+      access: accessFor(),
     };
     const result = await run(
       `{ x: product(id: "a") { id } y: product(id: "b") { id } z: products(ids: ["a", "q"]) { id } }`,

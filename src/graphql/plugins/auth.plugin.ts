@@ -1,0 +1,61 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { GraphQLResolveInfo } from 'graphql';
+import type { Operation } from '../../services/access/access.service';
+import type { GraphqlContext } from '../context';
+import type { Resolvers } from '../generated/resolvers-types';
+
+type RootResolver = (
+  parent: unknown,
+  args: unknown,
+  context: GraphqlContext,
+  info: GraphQLResolveInfo,
+) => unknown;
+
+function guard(fields: object | undefined, operation: Operation): Record<string, RootResolver> {
+  return Object.fromEntries(
+    Object.entries(fields ?? {}).map(([name, resolver]: [string, unknown]) => {
+      if (typeof resolver !== 'function') {
+        throw new TypeError(`withAccessChecks: root field ${name} needs a resolver function`);
+      }
+      const resolve = resolver as RootResolver;
+      const checked: RootResolver = (parent, args, context, info) => {
+        context.services.access.authorise(context.principal, operation);
+        return resolve(parent, args, context, info);
+      };
+      return [name, checked];
+    }),
+  );
+}
+
+/**
+ * Enforces API-key access per root field, in one place instead of in each resolver: the key was
+ * authenticated once, when the context was built; each root resolver first asks the access
+ * policy whether that principal may run it (every Mutation field writes the catalog: it needs
+ * `catalog:write`; every Query field is a search). A refused field fails alone with
+ * UNAUTHENTICATED or FORBIDDEN before its resolver runs, so nothing is read or written; its
+ * siblings run. Introspection (`__schema`, `__type`, `__typename`) has no resolver here.
+ * Only root resolvers are wrapped: nested fields keep graphql-js's fast default resolvers
+ * (a plugin's willResolveField would wrap every field of every type).
+ */
+export function withAccessChecks(resolvers: Resolvers<GraphqlContext>): Resolvers<GraphqlContext> {
+  return {
+    ...resolvers,
+    Query: guard(resolvers.Query, 'search'),
+    Mutation: guard(resolvers.Mutation, 'catalog:write'),
+  } as Resolvers<GraphqlContext>;
+}
+
+/** A 401 response carries `WWW-Authenticate: Bearer` (RFC 6750). */
+export function authPlugin(): ApolloServerPlugin<GraphqlContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          if (response.http.status === 401) {
+            response.http.headers.set('www-authenticate', 'Bearer realm="product-search"');
+          }
+        },
+      };
+    },
+  };
+}
