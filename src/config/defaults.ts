@@ -39,4 +39,17 @@ export const DEFAULTS = deepFreeze({
     hnsw: { m: 16, efConstruction: 100 },
     requestTimeoutMs: 30_000,
   },
+  // maxBytes has no default of its own: it is http.maxUploadBytes unless set.
+  photoFetch: {
+    allowPrivate: false,
+    allowHosts: [],
+    maxRedirects: 3,
+    connectTimeoutMs: 5_000,
+    timeoutMs: 30_000,
+    maxConcurrency: 16,
+    maxPerHost: 4,
+    retries: 2,
+    retryBaseDelayMs: 250,
+    maxRetryAfterMs: 10_000,
+  },
 } as const);
