@@ -93,8 +93,9 @@ function unmapped(address: Address): Address {
 /** The range ipaddr.js gives, refined: metadata endpoints and IPv4-compatible IPv6 named. */
 function rangeOf(address: Address): string {
   if (METADATA_CIDRS.some((cidr) => inCidr(address, cidr))) return 'metadata';
-  if (address.kind() === 'ipv6' && inCidr(address, IPV4_COMPATIBLE)) return 'ipv4Compatible';
-  return address.range();
+  const range = address.range();
+  if (range === 'unicast' && inCidr(address, IPV4_COMPATIBLE)) return 'ipv4Compatible';
+  return range;
 }
 
 export class AddressPolicy {
