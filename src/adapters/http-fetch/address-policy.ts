@@ -109,7 +109,9 @@ export class AddressPolicy {
     for (const raw of options.allowHosts) {
       const entry = normaliseHost(raw.trim());
       if (!isValidAllowEntry(entry)) {
-        throw new TypeError(`AddressPolicy: not a hostname, address or CIDR: ${JSON.stringify(raw)}`);
+        throw new TypeError(
+          `AddressPolicy: not a hostname, address or CIDR: ${JSON.stringify(raw)}`,
+        );
       }
       const cidr = cidrOf(entry);
       if (cidr === undefined) hosts.push(entry);

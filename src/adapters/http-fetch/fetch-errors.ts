@@ -54,11 +54,21 @@ const BY_CODE: Readonly<Record<string, [FailureReason, boolean]>> = {
 
 const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO_|SELF_SIGNED_|UNABLE_TO_)/;
 
-function codeOf(error: unknown): string | undefined {
-  for (let e = error, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
+/**
+ * The error and its causes, a few deep. Duck-typed on purpose: errors from Node's internals
+ * may come from another realm (a vm context, jest), where `instanceof Error` is false.
+ */
+function* chain(error: unknown): Generator<{ code?: unknown; cause?: unknown }> {
+  let e = error;
+  for (let depth = 0; typeof e === 'object' && e !== null && depth < 4; depth++) {
+    const link = e as { code?: unknown; cause?: unknown };
+    yield link;
+    e = link.cause;
   }
+}
+
+function codeOf(error: unknown): string | undefined {
+  for (const e of chain(error)) if (typeof e.code === 'string') return e.code;
   return undefined;
 }
 
@@ -77,9 +87,7 @@ export function classify(error: unknown): Classified {
 
 /** The refusal a lookup raised inside the socket, if that is what this error is. */
 export function refusalIn(error: unknown): AddressRefusedError | undefined {
-  for (let e = error, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
-    if (e instanceof AddressRefusedError) return e;
-  }
+  for (const e of chain(error)) if (e instanceof AddressRefusedError) return e;
   return undefined;
 }
 

@@ -10,7 +10,10 @@ export class HostLimiter {
   private readonly overall: ConcurrencyLimiter;
   private readonly hosts = new Map<string, { limiter: ConcurrencyLimiter; users: number }>();
 
-  constructor(private readonly perHost: number, overall: number) {
+  constructor(
+    private readonly perHost: number,
+    overall: number,
+  ) {
     this.overall = new ConcurrencyLimiter(overall);
     // Checked here too: ConcurrencyLimiter would only see a bad perHost on first use.
     new ConcurrencyLimiter(perHost);

@@ -175,7 +175,8 @@ export class HttpPhotoFetcher implements PhotoFetcher {
   private async attempt(url: string, hop: URL, signal: AbortSignal | undefined): Promise<Attempt> {
     const controller = new AbortController();
     const timer = setTimeout(
-      () => controller.abort(new AttemptTimeout(`no complete answer in ${this.options.timeoutMs} ms`)),
+      () =>
+        controller.abort(new AttemptTimeout(`no complete answer in ${this.options.timeoutMs} ms`)),
       this.options.timeoutMs,
     );
     const onAbort = () => controller.abort(signal?.reason);

@@ -37,7 +37,8 @@ export function pinnedLookup(policy: AddressPolicy, resolve: Resolver = systemRe
     resolve(hostname).then(
       (addresses) => {
         const wanted = addresses.filter(
-          (a) => options.family === undefined || options.family === 0 || a.family === options.family,
+          (a) =>
+            options.family === undefined || options.family === 0 || a.family === options.family,
         );
         if (wanted.length === 0) {
           const error: NodeJS.ErrnoException = new Error(`no address for ${hostname}`);

@@ -4,7 +4,10 @@
  * Retry-After in ms: delta-seconds or an HTTP date (RFC 9110 §10.2.3); undefined when absent
  * or unreadable, so the fetcher falls back to its own backoff.
  */
-export function retryAfterMs(value: string | undefined, now: number = Date.now()): number | undefined {
+export function retryAfterMs(
+  value: string | undefined,
+  now: number = Date.now(),
+): number | undefined {
   if (value === undefined) return undefined;
   const text = value.trim();
   if (/^\d+$/.test(text)) return Number(text) * 1000;
