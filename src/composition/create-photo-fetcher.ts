@@ -5,7 +5,7 @@ import { findUp } from '../lib/find-up';
 import type { Logger } from '../observability/logger';
 
 /** `product-image-search/0.1.0 (+photo fetcher)`: hosts can tell who fetches their photos. */
-export function photoFetcherUserAgent(): string {
+function photoFetcherUserAgent(): string {
   const pkg = JSON.parse(readFileSync(findUp('package.json'), 'utf8')) as {
     name: string;
     version: string;
