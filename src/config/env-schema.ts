@@ -26,7 +26,12 @@ const allowEntry = (entry: string) =>
 const hostList = z
   .string()
   .optional()
-  .transform((v) => (v ?? '').split(',').map((entry) => entry.trim()).filter((e) => e !== ''))
+  .transform((v) =>
+    (v ?? '')
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter((e) => e !== ''),
+  )
   .refine((entries) => entries.every(allowEntry), {
     message: 'each entry must be a hostname (*.example.com for subdomains), an IP or a CIDR',
   });

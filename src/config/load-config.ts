@@ -1,11 +1,6 @@
 import os from 'node:os';
 import { ConfigError } from '../errors/config-error';
-import type {
-  Config,
-  ElasticsearchAuth,
-  IndexSettings,
-  PhotoFetchSettings,
-} from './config.types';
+import type { Config, ElasticsearchAuth, IndexSettings, PhotoFetchSettings } from './config.types';
 import { deepFreeze } from './deep-freeze';
 import { DEFAULTS } from './defaults';
 import type { Env } from './env-schema';

@@ -12,7 +12,7 @@
 import ipaddr from 'ipaddr.js';
 
 /** Why a URL or an address is refused: `details.reason` of IMAGE_URL_FORBIDDEN. */
-export type RefusalReason =
+type RefusalReason =
   | 'SCHEME_NOT_ALLOWED'
   | 'CREDENTIALS_IN_URL'
   | 'METADATA_HOST'
@@ -56,7 +56,7 @@ const PRIVATE_RANGES = new Set(['private', 'carrierGradeNat', 'uniqueLocal']);
 const IPV4_COMPATIBLE = ipaddr.parseCIDR('::/96');
 
 /** Lower-case, without the brackets of an IPv6 literal or a trailing dot. */
-export function normaliseHost(hostname: string): string {
+function normaliseHost(hostname: string): string {
   const host = hostname.toLowerCase().replace(/\.$/, '');
   return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
 }
