@@ -9,7 +9,7 @@ import { AddressRefusedError } from './pinned-lookup';
 /** `details.reason` of IMAGE_FETCH_FAILED. */
 export type FailureReason =
   | 'HTTP_STATUS'
-  | 'REDIRECT_WITHOUT_LOCATION'
+  | 'BAD_REDIRECT'
   | 'DNS_FAILURE'
   | 'CONNECTION_REFUSED'
   | 'CONNECTION_RESET'

@@ -115,14 +115,15 @@ export class HttpPhotoFetcher implements PhotoFetcher {
       if (outcome.kind === 'photo') {
         return { bytes: outcome.bytes, finalUrl: hop.href, contentType: outcome.contentType };
       }
-      if (outcome.location === undefined) {
-        throw failed(url, 'REDIRECT_WITHOUT_LOCATION', { ...where, attempts: 1 });
+      const next = outcome.location === undefined ? undefined : URL.parse(outcome.location, hop);
+      if (next === undefined || next === null) {
+        throw failed(url, 'BAD_REDIRECT', { ...where, location: outcome.location, attempts: 1 });
       }
       if (redirects >= this.options.maxRedirects) {
         const limit = { maxRedirects: this.options.maxRedirects, ...where };
         throw forbidden(url, { reason: 'TOO_MANY_REDIRECTS' }, limit);
       }
-      hop = new URL(outcome.location, hop);
+      hop = next;
     }
   }
 
@@ -173,6 +174,8 @@ export class HttpPhotoFetcher implements PhotoFetcher {
 
   /** One request under the attempt deadline; network errors come back as values. */
   private async attempt(url: string, hop: URL, signal: AbortSignal | undefined): Promise<Attempt> {
+    // The caller may have given up while this request queued for a slot.
+    signal?.throwIfAborted();
     const controller = new AbortController();
     const timer = setTimeout(
       () =>

@@ -11,8 +11,7 @@ import type { AddressPolicy, Refusal } from './address-policy';
 /** Resolves a hostname to every address it has (the injectable part, for tests). */
 export type Resolver = (hostname: string) => Promise<readonly LookupAddress[]>;
 
-const systemResolver: Resolver = (hostname) =>
-  dnsLookup(hostname, { all: true, verbatim: true });
+const systemResolver: Resolver = (hostname) => dnsLookup(hostname, { all: true, verbatim: true });
 
 /** Raised inside the socket when every address a hostname resolved to is refused. */
 export class AddressRefusedError extends Error {

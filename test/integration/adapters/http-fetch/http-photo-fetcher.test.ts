@@ -76,6 +76,17 @@ describe('HttpPhotoFetcher over real HTTP', () => {
     expect(creds.details['reason']).toBe('CREDENTIALS_IN_URL');
   });
 
+  it('fails a redirect without a usable Location', async () => {
+    server
+      .route('/nowhere', (_req, res) => res.writeHead(302).end())
+      .route('/garbled', (_req, res) => res.writeHead(302, { location: 'http://[oops/' }).end());
+    const fetcher = fetchers.make();
+    for (const path of ['/nowhere', '/garbled']) {
+      const error = await expectCode(fetcher.fetchPhoto(server.url(path)), 'IMAGE_FETCH_FAILED');
+      expect(error.details['reason']).toBe('BAD_REDIRECT');
+    }
+  });
+
   it('fails a 404 at once, with its status', async () => {
     const error = await expectCode(
       fetchers.make().fetchPhoto(server.url('/missing.jpg')),
@@ -283,6 +294,29 @@ describe('HttpPhotoFetcher over real HTTP', () => {
     const reason = new Error('request cancelled');
     setImmediate(() => controller.abort(reason));
     await expect(pending).rejects.toBe(reason);
+  });
+
+  it('never sends a request the caller gave up on while it queued', async () => {
+    let release = () => undefined as void;
+    server
+      .route('/hold', (req, res) => {
+        release = () => sendPhoto(req, res, server);
+      })
+      .route('/queued', sendPhoto);
+    const fetcher = fetchers.make({ maxPerHost: 1 });
+    const first = fetcher.fetchPhoto(server.url('/hold'));
+    const controller = new AbortController();
+    const queued = fetcher.fetchPhoto(server.url('/queued'), controller.signal);
+    const reason = new Error('gave up');
+    controller.abort(reason);
+    await new Promise<void>((resolve) => {
+      const wait = () => (server.hits('/hold') === 1 ? resolve() : setImmediate(wait));
+      wait();
+    });
+    release();
+    await first;
+    await expect(queued).rejects.toBe(reason);
+    expect(server.hits('/queued')).toBe(0);
   });
 
   it('answers BAD_USER_INPUT for a string that is no URL', async () => {
