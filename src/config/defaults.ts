@@ -41,4 +41,17 @@ export const DEFAULTS = deepFreeze({
   },
   auth: { search: 'open', keyStoreFileName: 'api-keys.sqlite' },
   metrics: { host: '127.0.0.1', port: 9464 },
+  // maxBytes has no default of its own: it is http.maxUploadBytes unless set.
+  photoFetch: {
+    allowPrivate: false,
+    allowHosts: [],
+    maxRedirects: 3,
+    connectTimeoutMs: 5_000,
+    timeoutMs: 30_000,
+    maxConcurrency: 16,
+    maxPerHost: 4,
+    retries: 2,
+    retryBaseDelayMs: 250,
+    maxRetryAfterMs: 10_000,
+  },
 } as const);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import ipaddr from 'ipaddr.js';
 import { DEFAULTS } from './defaults';
 
 /**
@@ -16,7 +17,24 @@ const optionalString = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
 
-const { http, model, inference, elasticsearch: es } = DEFAULTS;
+const { http, model, inference, elasticsearch: es, photoFetch: photo } = DEFAULTS;
+
+// IMAGE_FETCH_ALLOW_HOSTS: `images.internal, *.cdn.internal, 10.20.0.0/16, 127.0.0.1`.
+const HOSTNAME = /^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i;
+const allowEntry = (entry: string) =>
+  ipaddr.isValid(entry) || ipaddr.isValidCIDR(entry) || HOSTNAME.test(entry);
+const hostList = z
+  .string()
+  .optional()
+  .transform((v) =>
+    (v ?? '')
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter((e) => e !== ''),
+  )
+  .refine((entries) => entries.every(allowEntry), {
+    message: 'each entry must be a hostname (*.example.com for subdomains), an IP or a CIDR',
+  });
 
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default(DEFAULTS.nodeEnv),
@@ -68,6 +86,17 @@ export const envSchema = z.object({
   AUTH_SEARCH: z.enum(['open', 'key']).default(DEFAULTS.auth.search),
   METRICS_HOST: z.string().min(1).default(DEFAULTS.metrics.host),
   METRICS_PORT: int(0, 65535).default(DEFAULTS.metrics.port),
+  IMAGE_FETCH_ALLOW_PRIVATE: bool.default(photo.allowPrivate),
+  IMAGE_FETCH_ALLOW_HOSTS: hostList,
+  IMAGE_FETCH_MAX_REDIRECTS: int(0, 10).default(photo.maxRedirects),
+  IMAGE_FETCH_CONNECT_TIMEOUT_MS: int(100, 120_000).default(photo.connectTimeoutMs),
+  IMAGE_FETCH_TIMEOUT_MS: int(100, 600_000).default(photo.timeoutMs),
+  IMAGE_FETCH_MAX_BYTES: int(1024, 1024 * 1024 * 1024).optional(),
+  IMAGE_FETCH_MAX_CONCURRENCY: int(1, 1024).default(photo.maxConcurrency),
+  IMAGE_FETCH_MAX_PER_HOST: int(1, 256).default(photo.maxPerHost),
+  IMAGE_FETCH_RETRIES: int(0, 10).default(photo.retries),
+  IMAGE_FETCH_RETRY_BASE_MS: int(1, 60_000).default(photo.retryBaseDelayMs),
+  IMAGE_FETCH_MAX_RETRY_AFTER_MS: int(0, 600_000).default(photo.maxRetryAfterMs),
 });
 
 export type Env = z.infer<typeof envSchema>;

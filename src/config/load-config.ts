@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../errors/config-error';
-import type { Config, ElasticsearchAuth, IndexSettings } from './config.types';
+import type { Config, ElasticsearchAuth, IndexSettings, PhotoFetchSettings } from './config.types';
 import { deepFreeze } from './deep-freeze';
 import { DEFAULTS } from './defaults';
 import type { Env } from './env-schema';
@@ -72,6 +72,23 @@ function indexSettings(e: Env): IndexSettings {
   };
 }
 
+function photoFetchSettings(e: Env): PhotoFetchSettings {
+  return {
+    allowPrivate: e.IMAGE_FETCH_ALLOW_PRIVATE,
+    allowHosts: e.IMAGE_FETCH_ALLOW_HOSTS,
+    maxRedirects: e.IMAGE_FETCH_MAX_REDIRECTS,
+    connectTimeoutMs: e.IMAGE_FETCH_CONNECT_TIMEOUT_MS,
+    timeoutMs: e.IMAGE_FETCH_TIMEOUT_MS,
+    // A fetched photo is held to the same limit as an uploaded one unless told otherwise.
+    maxBytes: e.IMAGE_FETCH_MAX_BYTES ?? e.MAX_UPLOAD_BYTES,
+    maxConcurrency: e.IMAGE_FETCH_MAX_CONCURRENCY,
+    maxPerHost: e.IMAGE_FETCH_MAX_PER_HOST,
+    retries: e.IMAGE_FETCH_RETRIES,
+    retryBaseDelayMs: e.IMAGE_FETCH_RETRY_BASE_MS,
+    maxRetryAfterMs: e.IMAGE_FETCH_MAX_RETRY_AFTER_MS,
+  };
+}
+
 function nest(e: Env, machine: MachineFacts): Config {
   return {
     nodeEnv: e.NODE_ENV,
@@ -120,6 +137,7 @@ function nest(e: Env, machine: MachineFacts): Config {
       keyStoreFile: path.join(e.DATA_DIR, DEFAULTS.auth.keyStoreFileName),
     },
     metrics: { host: e.METRICS_HOST, port: e.METRICS_PORT },
+    photoFetch: photoFetchSettings(e),
   };
 }
 
