@@ -20,6 +20,8 @@ export interface Config {
   readonly indexing: IndexingSettings;
   /** Which ProductIndex backend serves the catalog: Elasticsearch when `ES_URL` is set. */
   readonly index: IndexSettings;
+  /** Where indexed photos' original bytes are kept (`PHOTO_STORE`). */
+  readonly photoStore: PhotoStoreSettings;
 }
 
 /** The HTTP server and what it accepts before any handler runs. */
@@ -169,3 +171,19 @@ export interface ElasticsearchIndexSettings {
   /** `ES_REQUEST_TIMEOUT_MS`: per-request timeout, in milliseconds. Default 30 000. */
   readonly requestTimeoutMs: number;
 }
+
+/**
+ * The kept originals (the PhotoStore port). `PHOTO_STORE`: 'fs' (default) keeps each indexed
+ * photo's bytes in a folder, content-addressed by sha256; 'none' keeps no originals (products
+ * keep their source URLs only, and GET /photos/<sha256> answers 404).
+ */
+export type PhotoStoreSettings =
+  | {
+      readonly kind: 'fs';
+      /**
+       * `PHOTO_STORE_DIR`: the folder. Default `<DATA_DIR>/photos`, whichever backend holds the
+       * catalog (DATA_DIR is read for this even when `ES_URL` is set).
+       */
+      readonly dir: string;
+    }
+  | { readonly kind: 'none' };

@@ -39,4 +39,5 @@ export const DEFAULTS = deepFreeze({
     hnsw: { m: 16, efConstruction: 100 },
     requestTimeoutMs: 30_000,
   },
+  photoStore: { kind: 'fs', subdir: 'photos' },
 } as const);

@@ -61,6 +61,8 @@ export const envSchema = z.object({
   ES_HNSW_M: int(2, 512).default(es.hnsw.m),
   ES_HNSW_EF_CONSTRUCTION: int(10, 4096).default(es.hnsw.efConstruction),
   ES_REQUEST_TIMEOUT_MS: int(100, 600_000).default(es.requestTimeoutMs),
+  PHOTO_STORE: z.enum(['fs', 'none']).default(DEFAULTS.photoStore.kind),
+  PHOTO_STORE_DIR: optionalString,
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { ConfigError } from '../errors/config-error';
-import type { Config, ElasticsearchAuth, IndexSettings } from './config.types';
+import path from 'node:path';
+import type { Config, ElasticsearchAuth, IndexSettings, PhotoStoreSettings } from './config.types';
 import { deepFreeze } from './deep-freeze';
 import { DEFAULTS } from './defaults';
 import type { Env } from './env-schema';
@@ -44,6 +45,9 @@ function crossProblems(env: RawEnv): string[] {
       `EMBED_MAX_QUEUE (${queue}) is below EMBED_MAX_BATCH_SIZE (${batch}): a full batch could never form; raise the queue or lower the batch size`,
     );
   }
+  if (envField(env, 'PHOTO_STORE') === 'none' && isSet(env['PHOTO_STORE_DIR'])) {
+    problems.push('PHOTO_STORE_DIR is set but PHOTO_STORE is none: unset one of them');
+  }
   return problems;
 }
 
@@ -65,6 +69,14 @@ function indexSettings(e: Env): IndexSettings {
     indexPrefix: e.ES_INDEX_PREFIX,
     hnsw: { m: e.ES_HNSW_M, efConstruction: e.ES_HNSW_EF_CONSTRUCTION },
     requestTimeoutMs: e.ES_REQUEST_TIMEOUT_MS,
+  };
+}
+
+function photoStoreSettings(e: Env): PhotoStoreSettings {
+  if (e.PHOTO_STORE === 'none') return { kind: 'none' };
+  return {
+    kind: 'fs',
+    dir: e.PHOTO_STORE_DIR ?? path.join(e.DATA_DIR, DEFAULTS.photoStore.subdir),
   };
 }
 
@@ -104,6 +116,7 @@ function nest(e: Env, machine: MachineFacts): Config {
     search: { ...DEFAULTS.search, depth: e.SEARCH_DEPTH },
     indexing: { maxImagesPerProduct: e.MAX_IMAGES_PER_PRODUCT },
     index: indexSettings(e),
+    photoStore: photoStoreSettings(e),
   };
 }
 
