@@ -11,7 +11,7 @@ const SHA256 = /^[0-9a-f]{64}$/;
 const TEMP_PREFIX = '.tmp-';
 
 /** True for a lower-case hex sha256; anything else never reaches a path. */
-export function isSha256(value: string): boolean {
+function isSha256(value: string): boolean {
   return SHA256.test(value);
 }
 
