@@ -61,6 +61,7 @@ export interface IngestSummary {
 const SYSTEMIC = new Set([
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
   'UNAUTHENTICATED',
   'FORBIDDEN',
   'HTTP_401',
