@@ -24,6 +24,8 @@ export interface Config {
   readonly metrics: MetricsSettings;
   /** How photos given by URL are fetched (the HTTP photo fetcher). */
   readonly photoFetch: PhotoFetchSettings;
+  /** Where indexed photos' original bytes are kept (`PHOTO_STORE`). */
+  readonly photoStore: PhotoStoreSettings;
 }
 
 /** The HTTP server and what it accepts before any handler runs. */
@@ -240,3 +242,18 @@ export interface PhotoFetchSettings {
   /** `IMAGE_FETCH_MAX_RETRY_AFTER_MS`: longest Retry-After honoured, in ms. Default 10 000. */
   readonly maxRetryAfterMs: number;
 }
+/**
+ * The kept originals (the PhotoStore port). `PHOTO_STORE`: 'fs' (default) keeps each indexed
+ * photo's bytes in a folder, content-addressed by sha256; 'none' keeps no originals (products
+ * keep their source URLs only, and GET /photos/<sha256> answers 404).
+ */
+export type PhotoStoreSettings =
+  | {
+      readonly kind: 'fs';
+      /**
+       * `PHOTO_STORE_DIR`: the folder. Default `<DATA_DIR>/photos`, whichever backend holds the
+       * catalog (DATA_DIR is read for this even when `ES_URL` is set).
+       */
+      readonly dir: string;
+    }
+  | { readonly kind: 'none' };

@@ -54,4 +54,5 @@ export const DEFAULTS = deepFreeze({
     retryBaseDelayMs: 250,
     maxRetryAfterMs: 10_000,
   },
+  photoStore: { kind: 'fs', subdir: 'photos' },
 } as const);

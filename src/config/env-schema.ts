@@ -97,6 +97,8 @@ export const envSchema = z.object({
   IMAGE_FETCH_RETRIES: int(0, 10).default(photo.retries),
   IMAGE_FETCH_RETRY_BASE_MS: int(1, 60_000).default(photo.retryBaseDelayMs),
   IMAGE_FETCH_MAX_RETRY_AFTER_MS: int(0, 600_000).default(photo.maxRetryAfterMs),
+  PHOTO_STORE: z.enum(['fs', 'none']).default(DEFAULTS.photoStore.kind),
+  PHOTO_STORE_DIR: optionalString,
 });
 
 export type Env = z.infer<typeof envSchema>;

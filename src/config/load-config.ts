@@ -1,7 +1,13 @@
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../errors/config-error';
-import type { Config, ElasticsearchAuth, IndexSettings, PhotoFetchSettings } from './config.types';
+import type {
+  Config,
+  ElasticsearchAuth,
+  IndexSettings,
+  PhotoFetchSettings,
+  PhotoStoreSettings,
+} from './config.types';
 import { deepFreeze } from './deep-freeze';
 import { DEFAULTS } from './defaults';
 import type { Env } from './env-schema';
@@ -48,6 +54,9 @@ function crossProblems(env: RawEnv): string[] {
   if (envField(env, 'AUTH_SEARCH') === 'key' && envField(env, 'AUTH_MODE') === 'off') {
     problems.push('AUTH_SEARCH=key needs API keys, but AUTH_MODE=off: set AUTH_MODE=keys');
   }
+  if (envField(env, 'PHOTO_STORE') === 'none' && isSet(env['PHOTO_STORE_DIR'])) {
+    problems.push('PHOTO_STORE_DIR is set but PHOTO_STORE is none: unset one of them');
+  }
   return problems;
 }
 
@@ -86,6 +95,14 @@ function photoFetchSettings(e: Env): PhotoFetchSettings {
     retries: e.IMAGE_FETCH_RETRIES,
     retryBaseDelayMs: e.IMAGE_FETCH_RETRY_BASE_MS,
     maxRetryAfterMs: e.IMAGE_FETCH_MAX_RETRY_AFTER_MS,
+  };
+}
+
+function photoStoreSettings(e: Env): PhotoStoreSettings {
+  if (e.PHOTO_STORE === 'none') return { kind: 'none' };
+  return {
+    kind: 'fs',
+    dir: e.PHOTO_STORE_DIR ?? path.join(e.DATA_DIR, DEFAULTS.photoStore.subdir),
   };
 }
 
@@ -138,6 +155,7 @@ function nest(e: Env, machine: MachineFacts): Config {
     },
     metrics: { host: e.METRICS_HOST, port: e.METRICS_PORT },
     photoFetch: photoFetchSettings(e),
+    photoStore: photoStoreSettings(e),
   };
 }
 

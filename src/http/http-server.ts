@@ -19,11 +19,14 @@ import {
 import { presentedKey, requireAdmin } from './middleware/api-key';
 import { requestContext, requestLocals } from './middleware/request-context';
 import { createMetricsListener } from './metrics-listener';
+import { PHOTOS_PATH, photosRoute, type PhotoReader } from './routes/photos.route';
 
 /** What the HTTP layer needs from the composition root's App. */
 export interface HttpApp extends GraphqlServices {
   readiness(): Promise<{ ready: boolean; checks: Record<string, string> }>;
   readonly metrics: Pick<Metrics, 'contentType' | 'render' | 'graphql'>;
+  /** Kept originals served at GET /photos/<sha256>; absent, that route answers 404. */
+  readonly photos?: PhotoReader;
 }
 
 export type HttpConfig = Pick<Config, 'http' | 'nodeEnv' | 'metrics'>;
@@ -117,6 +120,7 @@ export function createHttpServer(args: {
   });
   expressApp.get('/readyz', readinessRoute(app, logger));
   expressApp.use(GRAPHIQL_ASSETS_PATH, graphiqlAssets());
+  expressApp.get(PHOTOS_PATH, photosRoute(app.photos));
   const server = http.createServer(expressApp);
   const metricsListener =
     config.metrics.port === 0

@@ -220,3 +220,23 @@ describe('auth and metrics settings', () => {
     expect(loadConfig({ ...base, METRICS_PORT: '0' }).metrics.port).toBe(0);
   });
 });
+
+describe('loadConfig: photo store', () => {
+  it('keeps originals under DATA_DIR/photos by default, on either backend', () => {
+    expect(loadConfig({}, machine).photoStore).toEqual({ kind: 'fs', dir: 'data/photos' });
+    const es = loadConfig({ ES_URL: 'http://127.0.0.1:9200', DATA_DIR: '/srv/d' }, machine);
+    expect(es.photoStore).toEqual({ kind: 'fs', dir: '/srv/d/photos' });
+    expect(loadConfig({ PHOTO_STORE_DIR: '/mnt/p' }, machine).photoStore).toEqual({
+      kind: 'fs',
+      dir: '/mnt/p',
+    });
+    expect(loadConfig({ PHOTO_STORE: 'none' }, machine).photoStore).toEqual({ kind: 'none' });
+  });
+
+  it('refuses an unknown PHOTO_STORE and a PHOTO_STORE_DIR that none would ignore', () => {
+    expect(variables(problemsOf({ PHOTO_STORE: 's3' }))).toEqual(['PHOTO_STORE']);
+    expect(variables(problemsOf({ PHOTO_STORE: 'none', PHOTO_STORE_DIR: '/x' }))).toEqual([
+      'PHOTO_STORE_DIR',
+    ]);
+  });
+});

@@ -4,6 +4,7 @@
  * responses (INDEX_UNAVAILABLE, never a TypeError or a wrong answer).
  */
 import Mock from '@elastic/elasticsearch-mock';
+import { DEFAULT_BULK_LIMITS } from '../../../../src/adapters/elasticsearch/elasticsearch-bulk';
 import { encodeVector } from '../../../../src/adapters/elasticsearch/elasticsearch-vector-codec';
 import { codeOf, expectCode } from '../../../helpers/expect-code';
 import { answer, MOCK_DIMS, openOnMock } from '../../../helpers/elasticsearch-mock';
@@ -30,14 +31,18 @@ describe('upsertMany on a mock connection: partial bulk failures', () => {
   it('gives each document its own outcome, in order, and sends only those with the right dims', async () => {
     const index = await openOnMock(mock);
     const sent: unknown[] = [];
+    // A node answers each action by its id: 'busy' is refused with 429 every time it comes.
+    const answers: Record<string, Record<string, unknown>> = {
+      ok: { _id: 'ok', status: 201, result: 'created' },
+      busy: { _id: 'busy', status: 429, error: { type: 'es_rejected_execution_exception' } },
+      bad: { _id: 'bad', status: 400, error: { type: 'document_parsing_exception' } },
+      broken: { _id: 'broken', status: 500, error: { type: 'exception' } },
+    };
     answer(mock, 'bulk', (params) => {
-      sent.push(...(params.body as unknown[]));
-      return bulkItems(
-        { _id: 'ok', status: 201, result: 'created' },
-        { _id: 'busy', status: 429, error: { type: 'es_rejected_execution_exception' } },
-        { _id: 'bad', status: 400, error: { type: 'document_parsing_exception' } },
-        { _id: 'broken', status: 500, error: { type: 'exception' } },
-      )();
+      const body = params.body as Array<{ index?: { _id: string } }>;
+      sent.push(...body);
+      const ids = body.flatMap((line) => (line.index === undefined ? [] : [line.index._id]));
+      return bulkItems(...ids.map((id) => answers[id] as Record<string, unknown>))();
     });
     const wrongDims = makeProduct({ id: 'dims', vectors: [axisVector(MOCK_DIMS + 1, 0)] });
     const outcomes = await index.upsertMany([
@@ -58,7 +63,10 @@ describe('upsertMany on a mock connection: partial bulk failures', () => {
     const actions = sent.filter(
       (line) => typeof line === 'object' && line !== null && 'index' in line,
     );
-    expect(actions).toEqual(['ok', 'busy', 'bad', 'broken'].map((_id) => ({ index: { _id } })));
+    // The first request carries the four; the 429 is retried alone, up to the attempt cap.
+    const retries = DEFAULT_BULK_LIMITS.maxAttempts - 1;
+    const expected = ['ok', 'busy', 'bad', 'broken', ...Array<string>(retries).fill('busy')];
+    expect(actions).toEqual(expected.map((_id) => ({ index: { _id } })));
   });
 
   it('makes upsert reject with its one item error', async () => {

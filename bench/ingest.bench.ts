@@ -1,0 +1,233 @@
+/**
+ * Ingest benchmark (not a test): the `npm run ingest` command end to end, N products with one
+ * 256x256 JPEG each, photos served by a local HTTP image server on 127.0.0.1.
+ *
+ *   BENCH_TARGET=stand-in npx tsx bench/ingest.bench.ts
+ *       the command's own cost: a stand-in indexProducts server that stores nothing
+ *       (JSON batches with URL photos, then multipart batches with local files)
+ *   BENCH_TARGET=service BENCH_BACKEND=sqlite|elasticsearch npx tsx bench/ingest.bench.ts
+ *       the whole pipeline: the real service (toy model, so the model costs almost nothing),
+ *       fetching every photo from the image server, then a re-run of the unchanged feed
+ *       (expected: no model runs), figures from /metrics
+ *
+ * Knobs: BENCH_PRODUCTS (100000), BENCH_BATCH (100), BENCH_CONCURRENCY (4), ES_URL.
+ * The service mode needs the catalog and fetcher work (indexProducts, photo URLs, vector reuse).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { startStandIn } from '../test/helpers/ingest-stand-in-server';
+
+const PRODUCTS = Number(process.env['BENCH_PRODUCTS'] ?? 100_000);
+const BATCH = Number(process.env['BENCH_BATCH'] ?? 100);
+const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 4);
+const TARGET = process.env['BENCH_TARGET'] ?? 'stand-in';
+const ROOT = path.join(__dirname, '..');
+
+/** A 256x256 JPEG; each photo is it plus a unique trailer after EOI (distinct sha256, no re-encode). */
+async function basePhoto(): Promise<Buffer> {
+  const { data, info } = await sharp({
+    create: { width: 256, height: 256, channels: 3, background: '#c04020' },
+  })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  for (let i = 0; i < data.length; i += 97) data[i] = (i * 31) % 256; // texture, so it is not trivially small
+  return sharp(data, { raw: info }).jpeg({ quality: 85 }).toBuffer();
+}
+
+async function imageServer(base: Buffer): Promise<{ url: string; close: () => void }> {
+  const server = http.createServer((req, res) => {
+    const id = /^\/p\/(\d+)\.jpg$/.exec(req.url ?? '')?.[1];
+    if (id === undefined) {
+      res.writeHead(404).end();
+      return;
+    }
+    const body = Buffer.concat([base, Buffer.from(`product-${id}`)]);
+    res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': body.length }).end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, close: () => server.close() };
+}
+
+function writeFeed(dir: string, photoOf: (i: number) => string): string {
+  const file = path.join(dir, `feed-${Math.random().toString(36).slice(2)}.jsonl`);
+  const lines: string[] = [];
+  for (let i = 0; i < PRODUCTS; i += 1) {
+    lines.push(
+      JSON.stringify({
+        id: `b${i}`,
+        title: `Bench product ${i}`,
+        category: `c${i % 20}`,
+        price: i % 500,
+        currency: 'USD',
+        photos: [photoOf(i)],
+      }),
+    );
+  }
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
+}
+
+/** Runs the command as a user does (tsx loader, no progress bar); wall time in seconds. */
+function ingest(
+  args: readonly string[],
+): Promise<{ seconds: number; code: number | null; stdout: string }> {
+  const started = performance.now();
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(ROOT, 'scripts', 'ingest.ts'), ...args, '--no-progress'],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  return new Promise((resolve) =>
+    child.on('close', (code) =>
+      resolve({ seconds: (performance.now() - started) / 1000, code, stdout }),
+    ),
+  );
+}
+
+const line = (name: string, seconds: number, n: number) =>
+  `${name.padEnd(44)} ${seconds.toFixed(1).padStart(7)} s ${(n / seconds).toFixed(0).padStart(7)} products/s`;
+
+async function standInRun(dir: string, base: Buffer): Promise<void> {
+  const images = await imageServer(base);
+  const photoFile = path.join(dir, 'photo.jpg');
+  writeFileSync(photoFile, base);
+  const json = await startStandIn({ maxFiles: 1000 });
+  const urlFeed = writeFeed(dir, (i) => `${images.url}/p/${i}.jpg`);
+  const a = await ingest([
+    urlFeed,
+    '--url',
+    json.graphqlUrl,
+    '--batch',
+    String(BATCH),
+    '--concurrency',
+    String(CONCURRENCY),
+    '--no-state',
+  ]);
+  const fileFeed = writeFeed(dir, () => 'photo.jpg');
+  const b = await ingest([
+    fileFeed,
+    '--url',
+    json.graphqlUrl,
+    '--batch',
+    String(BATCH),
+    '--concurrency',
+    String(CONCURRENCY),
+    '--max-files',
+    String(BATCH),
+    '--no-state',
+  ]);
+  const c = await ingest([
+    fileFeed,
+    '--url',
+    json.graphqlUrl,
+    '--batch',
+    String(BATCH),
+    '--concurrency',
+    String(CONCURRENCY),
+    '--max-files',
+    String(BATCH),
+  ]);
+  const d = await ingest([
+    fileFeed,
+    '--url',
+    json.graphqlUrl,
+    '--batch',
+    String(BATCH),
+    '--concurrency',
+    String(CONCURRENCY),
+    '--max-files',
+    String(BATCH),
+  ]);
+  await json.close();
+  images.close();
+  process.stdout.write(
+    `${[
+      `ingest command against a stand-in server, ${PRODUCTS} products, batch ${BATCH}, concurrency ${CONCURRENCY}, ${os.cpus().length} cores`,
+      line('URL photos (JSON requests)', a.seconds, PRODUCTS),
+      line('local photos (multipart uploads)', b.seconds, PRODUCTS),
+      line('local photos, with a state file', c.seconds, PRODUCTS),
+      line('re-run with the state file (all skipped)', d.seconds, PRODUCTS),
+    ].join('\n')}\n`,
+  );
+  if ([a, b, c, d].some((r) => r.code !== 0)) throw new Error('a run failed');
+}
+
+async function metric(url: string, name: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith(name))
+    .reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
+}
+
+/** The real service (after the catalog merge): createApp + HTTP, toy model, the chosen backend. */
+async function serviceRun(dir: string, base: Buffer): Promise<void> {
+  const { startTestServer } = await import('../test/helpers/test-server');
+  const backend = process.env['BENCH_BACKEND'] ?? 'sqlite';
+  const images = await imageServer(base);
+  const server = await startTestServer({
+    DATA_DIR: path.join(dir, 'data'),
+    IMAGE_FETCH_ALLOW_PRIVATE: 'true',
+    ...(backend === 'elasticsearch'
+      ? {
+          ES_URL: process.env['ES_URL'] ?? 'http://127.0.0.1:9200',
+          ES_INDEX_PREFIX: `bench-ingest-${process.pid}`,
+        }
+      : {}),
+  });
+  const feed = writeFeed(dir, (i) => `${images.url}/p/${i}.jpg`);
+  const args = [
+    feed,
+    '--url',
+    server.graphqlUrl,
+    '--batch',
+    String(BATCH),
+    '--concurrency',
+    String(CONCURRENCY),
+    '--no-state',
+  ];
+  const first = await ingest(args);
+  const embedded = await metric(server.url, 'product_search_embedding_batch_size_count');
+  const second = await ingest(args);
+  const embeddedAfter = await metric(server.url, 'product_search_embedding_batch_size_count');
+  await server.stop();
+  images.close();
+  process.stdout.write(
+    `${[
+      `pipeline on ${backend}, toy model, ${PRODUCTS} products with one 256x256 JPEG by URL, batch ${BATCH}, concurrency ${CONCURRENCY}, ${os.cpus().length} cores`,
+      line('first load', first.seconds, PRODUCTS),
+      `${''.padEnd(44)} reference: 100000 in 6 min = 278 products/s -> ${(PRODUCTS / first.seconds / 278).toFixed(2)}x`,
+      line('re-run of the unchanged feed', second.seconds, PRODUCTS),
+      `model runs: ${embedded} during the load, ${embeddedAfter - embedded} during the re-run (expected 0)`,
+    ].join('\n')}\n`,
+  );
+  if (first.code !== 0 || second.code !== 0)
+    throw new Error(`ingest exited ${first.code}, ${second.code}`);
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-ingest-'));
+  try {
+    const base = await basePhoto();
+    if (TARGET === 'service') await serviceRun(dir, base);
+    else await standInRun(dir, base);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+void main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exitCode = 1;
+});
