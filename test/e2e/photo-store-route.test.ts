@@ -19,7 +19,7 @@ const servers: HttpServer[] = [];
 
 async function serve(photos: HttpApp['photos']): Promise<string> {
   const config = loadConfig(
-    { NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent' },
+    { NODE_ENV: 'test', PORT: '0', METRICS_PORT: '0', LOG_LEVEL: 'silent' },
     { availableParallelism: 1 },
   );
   const app: HttpApp = {
