@@ -1,5 +1,4 @@
 import type { Config } from '../config/load-config';
-import { ImageUrlForbiddenError } from '../errors/app-error';
 import { ConfigError } from '../errors/config-error';
 import type { Logger } from '../observability/logger';
 import { InstrumentedProductIndex } from '../observability/instrumented-product-index';
@@ -7,6 +6,7 @@ import type { Metrics } from '../observability/metrics';
 import { createMetrics } from '../observability/metrics';
 import type { Embedder } from '../ports/embedder.port';
 import type { PhotoFetcher } from '../ports/photo-fetcher.port';
+import type { PhotoStore } from '../ports/photo-store.port';
 import type { ProductIndex } from '../ports/product-index.port';
 import type { ApiKeyStore } from '../ports/api-key-store.port';
 import { AccessService } from '../services/access/access.service';
@@ -15,6 +15,8 @@ import { SearchService } from '../services/search/search.service';
 import { createEmbedder } from './create-embedder';
 import { createIndex } from './create-index';
 import { createKeyStore } from './create-key-store';
+import { createPhotoFetcher } from './create-photo-fetcher';
+import { createPhotoStore } from './create-photo-store';
 
 interface Readiness {
   readonly ready: boolean;
@@ -31,6 +33,8 @@ export interface App {
   readonly backend: string;
   /** This app's own Prometheus registry: serve `metrics.render()` at GET /metrics. */
   readonly metrics: Metrics;
+  /** Kept originals, served at GET /photos/<sha256> (empty when PHOTO_STORE=none). */
+  readonly photos: PhotoStore;
   readiness(): Promise<Readiness>;
   close(): Promise<void>;
 }
@@ -52,6 +56,7 @@ export async function createApp(
   const embedder = await createEmbedder(config.inference, logger, modelDir, metrics);
   let index: ProductIndex;
   let keys: ApiKeyStore;
+  let photos: PhotoStore;
   try {
     keys = createKeyStore(config.auth);
   } catch (error) {
@@ -59,12 +64,19 @@ export async function createApp(
     throw error;
   }
   try {
+    photos = await createPhotoStore(config.photoStore);
+  } catch (error) {
+    await Promise.allSettled([embedder.close(), keys.close()]);
+    throw error;
+  }
+  const photoFetcher = createPhotoFetcher(config.photoFetch, logger);
+  try {
     const binding = { modelId: embedder.modelId, dims: embedder.dims };
     const adapter = createIndex(config.index, logger, binding);
     index = new InstrumentedProductIndex(adapter, metrics.backend);
     await index.open();
   } catch (error) {
-    await Promise.allSettled([embedder.close(), keys.close()]);
+    await Promise.allSettled([embedder.close(), keys.close(), photoFetcher.close()]);
     throw error;
   }
   if (config.auth.mode === 'off' && config.nodeEnv === 'production') {
@@ -74,22 +86,10 @@ export async function createApp(
     { model: embedder.modelId, dims: embedder.dims, backend: index.kind },
     'search engine ready',
   );
-  const app = assemble(config, { embedder, index, keys }, metrics);
+  const app = assemble(config, { embedder, index, keys, photos, photoFetcher }, metrics);
   await warnWithoutKeys(config, app.access, logger);
   return app;
 }
-
-/** Until the safe URL fetcher is wired: photos by URL are refused with a code that says why. */
-const refusingPhotoFetcher: PhotoFetcher = {
-  fetchPhoto(url) {
-    return Promise.reject(
-      new ImageUrlForbiddenError('Fetching photos by URL is not configured on this service', {
-        url,
-        reason: 'NOT_CONFIGURED',
-      }),
-    );
-  },
-};
 
 /** A newcomer's first write would fail with UNAUTHENTICATED: say at start how to get a key. */
 async function warnWithoutKeys(config: Config, access: AccessService, logger: Logger) {
@@ -104,15 +104,22 @@ async function warnWithoutKeys(config: Config, access: AccessService, logger: Lo
 
 function assemble(
   config: Config,
-  parts: { embedder: Embedder; index: ProductIndex; keys: ApiKeyStore },
+  parts: {
+    embedder: Embedder;
+    index: ProductIndex;
+    keys: ApiKeyStore;
+    photos: PhotoStore;
+    photoFetcher: PhotoFetcher & { close(): Promise<void> };
+  },
   metrics: Metrics,
 ): App {
-  const { embedder, index, keys } = parts;
+  const { embedder, index, keys, photos, photoFetcher } = parts;
   const access = new AccessService(keys, config.auth);
   const search = new SearchService(embedder, index, config.search);
   const indexing = new IndexingService(embedder, index, config.indexing, {
-    photoFetcher: refusingPhotoFetcher,
-    photoStore: null,
+    photoFetcher,
+    // No originals kept: the service skips the store's writes and clean-up altogether.
+    photoStore: config.photoStore.kind === 'none' ? null : photos,
     observer: metrics.indexing,
   });
   return {
@@ -122,6 +129,7 @@ function assemble(
     modelId: embedder.modelId,
     backend: index.kind,
     metrics,
+    photos,
     async readiness() {
       const [model, store] = await Promise.allSettled([embedder.ping(), index.ping()]);
       const why = (r: PromiseRejectedResult) =>
@@ -135,7 +143,12 @@ function assemble(
       };
     },
     async close() {
-      await Promise.allSettled([index.close(), embedder.close(), keys.close()]);
+      await Promise.allSettled([
+        index.close(),
+        embedder.close(),
+        keys.close(),
+        photoFetcher.close(),
+      ]);
     },
   };
 }

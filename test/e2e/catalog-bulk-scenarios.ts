@@ -55,7 +55,7 @@ export function describeCatalogBulkScenarios(start: () => Promise<TestServer>): 
       base('bulk-red', { images: [null] }),
       base('bulk-bad-price', { price: -3, images: [null] }),
       base('bulk-not-image', { images: [null], photos: [{ upload: null }] }),
-      base('bulk-url', { photos: [{ url: 'https://img.example.test/a.jpg' }] }),
+      base('bulk-url', { photos: [{ url: 'http://169.254.169.254/latest/meta-data/a.jpg' }] }),
       base('bulk-both', { photos: [{ url: 'https://img.example.test/b.jpg', upload: null }] }),
       base('bulk-blue', { photos: [{ upload: null }, { upload: null }] }),
     ];
