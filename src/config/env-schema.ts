@@ -16,7 +16,7 @@ const optionalString = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
 
-const { http, model, inference, elasticsearch: es } = DEFAULTS;
+const { http, model, inference, elasticsearch: es, graphql: gql } = DEFAULTS;
 
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default(DEFAULTS.nodeEnv),
@@ -61,6 +61,17 @@ export const envSchema = z.object({
   ES_HNSW_M: int(2, 512).default(es.hnsw.m),
   ES_HNSW_EF_CONSTRUCTION: int(10, 4096).default(es.hnsw.efConstruction),
   ES_REQUEST_TIMEOUT_MS: int(100, 600_000).default(es.requestTimeoutMs),
+  // Query limits and rate limits (defaults that depend on NODE_ENV are applied in loadConfig).
+  GRAPHQL_INTROSPECTION: bool.optional(),
+  GRAPHQL_MAX_DEPTH: int(1, 1000).default(gql.maxDepth),
+  GRAPHQL_MAX_ALIASES: int(0, 100_000).default(gql.maxAliases),
+  GRAPHQL_MAX_TOKENS: int(100, 10_000_000).default(gql.maxTokens),
+  GRAPHQL_MAX_COST: int(1, 1_000_000_000).default(gql.maxCost),
+  GRAPHQL_MAX_DIRECTIVES: int(0, 100_000).default(gql.maxDirectives),
+  GRAPHQL_MAX_EMBEDDINGS: int(1, 100_000).optional(),
+  RATE_LIMIT_WINDOW_SECONDS: int(1, 86_400).default(DEFAULTS.rateLimit.windowSeconds),
+  RATE_LIMIT_ANONYMOUS: int(0, 10_000_000).optional(),
+  RATE_LIMIT_PER_KEY: int(0, 10_000_000).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

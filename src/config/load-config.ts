@@ -44,6 +44,18 @@ function crossProblems(env: RawEnv): string[] {
       `EMBED_MAX_QUEUE (${queue}) is below EMBED_MAX_BATCH_SIZE (${batch}): a full batch could never form; raise the queue or lower the batch size`,
     );
   }
+  const budget = envField(env, 'GRAPHQL_MAX_EMBEDDINGS');
+  const slots = envField(env, 'EMBED_MAX_QUEUE');
+  if (
+    isSet(env['GRAPHQL_MAX_EMBEDDINGS']) &&
+    budget !== undefined &&
+    slots !== undefined &&
+    budget > slots
+  ) {
+    problems.push(
+      `GRAPHQL_MAX_EMBEDDINGS (${budget}) is above EMBED_MAX_QUEUE (${slots}): such an operation could never be admitted; lower the budget or raise the queue`,
+    );
+  }
   return problems;
 }
 
@@ -104,6 +116,29 @@ function nest(e: Env, machine: MachineFacts): Config {
     search: { ...DEFAULTS.search, depth: e.SEARCH_DEPTH },
     indexing: { maxImagesPerProduct: e.MAX_IMAGES_PER_PRODUCT },
     index: indexSettings(e),
+    graphql: {
+      introspection: e.GRAPHQL_INTROSPECTION ?? e.NODE_ENV !== 'production',
+      maxDepth: e.GRAPHQL_MAX_DEPTH,
+      maxAliases: e.GRAPHQL_MAX_ALIASES,
+      maxTokens: e.GRAPHQL_MAX_TOKENS,
+      maxCost: e.GRAPHQL_MAX_COST,
+      maxDirectives: e.GRAPHQL_MAX_DIRECTIVES,
+      // Unset, the budget shrinks with a small queue rather than refuse to start.
+      maxEmbeddings:
+        e.GRAPHQL_MAX_EMBEDDINGS ?? Math.min(DEFAULTS.graphql.maxEmbeddings, e.EMBED_MAX_QUEUE),
+      embeddingSlots: e.EMBED_MAX_QUEUE,
+    },
+    rateLimit: rateLimitSettings(e),
+  };
+}
+
+function rateLimitSettings(e: Env): Config['rateLimit'] {
+  const production = e.NODE_ENV === 'production';
+  const { windowSeconds, anonymousInProduction, perKeyInProduction } = DEFAULTS.rateLimit;
+  return {
+    windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS ?? windowSeconds,
+    anonymous: e.RATE_LIMIT_ANONYMOUS ?? (production ? anonymousInProduction : 0),
+    perKey: e.RATE_LIMIT_PER_KEY ?? (production ? perKeyInProduction : 0),
   };
 }
 

@@ -60,6 +60,18 @@ export class ModelUnavailableError extends AppError {
   readonly code = ErrorCode.MODEL_UNAVAILABLE;
 }
 
+/**
+ * An operation over one of the query limits (depth, aliases, tokens, cost, directives,
+ * embeddings): details.limit names it, details.max is the limit and details.found the value.
+ */
+export class QueryLimitExceededError extends AppError {
+  readonly code = ErrorCode.QUERY_LIMIT_EXCEEDED;
+}
+/** Too many requests from one client: details.retryAfterSeconds says when to come back. */
+export class RateLimitedError extends AppError {
+  readonly code = ErrorCode.RATE_LIMITED;
+}
+
 export function isAppError(value: unknown): value is AppError {
   return value instanceof AppError;
 }

@@ -24,7 +24,7 @@ export interface HttpApp extends GraphqlServices {
   readonly metrics: Pick<Metrics, 'contentType' | 'render' | 'graphql'>;
 }
 
-export type HttpConfig = Pick<Config, 'http' | 'nodeEnv'>;
+export type HttpConfig = Pick<Config, 'http' | 'nodeEnv' | 'graphql' | 'rateLimit'>;
 
 export interface HttpServer {
   readonly server: http.Server;
@@ -93,6 +93,7 @@ export function createHttpServer(args: {
     nodeEnv: config.nodeEnv,
     logger,
     metrics: app.metrics.graphql,
+    limits: config.graphql,
   });
   const expressApp = express();
   expressApp.disable('x-powered-by');

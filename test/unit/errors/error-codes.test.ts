@@ -13,6 +13,8 @@ describe('the status table', () => {
       INDEX_UNAVAILABLE: 503,
       DIMENSION_MISMATCH: 500,
       MODEL_MISMATCH: 500,
+      IMAGE_FETCH_FAILED: 502,
+      IMAGE_URL_FORBIDDEN: 403,
       OVERLOADED: 503,
       MODEL_UNAVAILABLE: 503,
       INTERNAL_SERVER_ERROR: 500,
@@ -23,6 +25,8 @@ describe('the status table', () => {
       PERSISTED_QUERY_NOT_SUPPORTED: 200,
       OPERATION_RESOLUTION_FAILURE: 400,
       INTROSPECTION_DISABLED: 400,
+      QUERY_LIMIT_EXCEEDED: 400,
+      RATE_LIMITED: 429,
     });
   });
 
@@ -30,9 +34,9 @@ describe('the status table', () => {
     for (const code of Object.values(ErrorCode)) expect(ERROR_STATUS[code]).toBeDefined();
   });
 
-  it('asks for a Retry-After on every 503, and only there', () => {
+  it('asks for a Retry-After on every 503 and 429, and only there', () => {
     for (const row of Object.values(ERROR_STATUS)) {
-      expect(row.retryAfterSeconds !== undefined).toBe(row.status === 503);
+      expect(row.retryAfterSeconds !== undefined).toBe(row.status === 503 || row.status === 429);
     }
   });
 
