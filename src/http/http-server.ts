@@ -16,6 +16,7 @@ import {
   graphiqlPage,
   wantsHtml,
 } from './graphiql/graphiql.route';
+import { rateLimit } from './middleware/rate-limit';
 import { requestContext, requestLocals } from './middleware/request-context';
 
 /** What the HTTP layer needs from the composition root's App. */
@@ -54,6 +55,8 @@ function graphqlRoutes(
   const { graphqlPath: path, maxUploadBytes, maxUploadFiles } = config.http;
   const page = graphiqlPage(path);
   expressApp.get(path, (req, res, next) => (wantsHtml(req) ? page(req, res) : next()));
+  const limited = rateLimit(config.rateLimit);
+  if (limited !== undefined) expressApp.all(path, limited); // before any body is read
   expressApp.all(
     path,
     // busboy refuses a file that *reaches* its limit; +1 lets exactly maxUploadBytes through
