@@ -176,3 +176,38 @@ describe('introspection', () => {
     }
   });
 });
+
+describe('a flood of searches with the alias and token limits raised', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({
+      GRAPHQL_MAX_ALIASES: '1000',
+      GRAPHQL_MAX_TOKENS: '100000',
+      GRAPHQL_MAX_EMBEDDINGS: '256',
+    });
+  });
+  afterAll(() => server.stop());
+
+  it('refuses 257 aliased searches alone; a shopper sent right after is served', async () => {
+    const flood = server.graphql(aliases(257), {}, { accept: 'application/graphql-response+json' });
+    const shopper = server.graphql(SEARCH);
+    const [refused, served] = await Promise.all([flood, shopper]);
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'QUERY_LIMIT_EXCEEDED',
+      details: { limit: 'embeddings', max: 256, found: 257 },
+    });
+    expect(served.status).toBe(200);
+    expect(served.body.errors).toBeUndefined();
+  });
+
+  it('keeps every result of an admitted big request while a shopper is served beside it', async () => {
+    const [big, shopper] = await Promise.all([
+      server.graphql(aliases(200)),
+      server.graphql(SEARCH),
+    ]);
+    expect(big.body.errors).toBeUndefined();
+    expect(Object.keys(big.body.data ?? {})).toHaveLength(200);
+    expect(shopper.body.errors).toBeUndefined();
+  });
+});
