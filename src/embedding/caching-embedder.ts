@@ -19,7 +19,7 @@ import { EmbeddingCache } from './embedding-cache';
 import { valuesOrFirstError } from '../lib/settled';
 
 /** An embedder that takes a whole call at once and answers one outcome per input. */
-export interface SettledEmbedder {
+interface SettledEmbedder {
   embedImagesSettled(
     images: readonly Uint8Array[],
   ): Promise<Array<PromiseSettledResult<ImageEmbedding>>>;

@@ -30,11 +30,6 @@ export class AdmissionGate {
     }
   }
 
-  /** Reserved slots per kind (for tests and metrics). */
-  get reserved(): EmbeddingNeed {
-    return { images: this.images, texts: this.texts };
-  }
-
   /** Reserves the whole need and returns its release, or returns undefined when it does not fit. */
   tryReserve(need: EmbeddingNeed): (() => void) | undefined {
     if (this.images + need.images > this.slots || this.texts + need.texts > this.slots) {

@@ -9,7 +9,7 @@ const upload = { promise: Promise.resolve() }; // any non-null value stands for 
 function need(query: string, variables?: Record<string, unknown>) {
   const document = parse(query);
   const operation = getOperationAST(document);
-  if (operation === null) throw new Error('no operation');
+  if (operation === null || operation === undefined) throw new Error('no operation');
   return embeddingNeed({ schema, document, operation, variables });
 }
 
