@@ -66,9 +66,9 @@ async function scenario(name: string, env: Record<string, string>, modelDir: str
     await new Promise((resolve) => setTimeout(resolve, 5));
     const beside = await timed(url, SHOPPER);
     const answered = await bombed;
-    console.log(
+    process.stdout.write(
       `${name.padEnd(10)} bomb (8000 aliases, ${Math.round(bombQuery.length / 1024)} KB): ${answered.ms.toFixed(0)} ms ${answered.code}; ` +
-        `shopper alone ${alone.ms.toFixed(1)} ms, beside the bomb ${beside.ms.toFixed(1)} ms (${beside.code}, x${(beside.ms / alone.ms).toFixed(1)})`,
+        `shopper alone ${alone.ms.toFixed(1)} ms, beside the bomb ${beside.ms.toFixed(1)} ms (${beside.code}, x${(beside.ms / alone.ms).toFixed(1)})\n`,
     );
   } finally {
     await http.close();
@@ -84,6 +84,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
+  process.stderr.write(
+    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });
