@@ -26,6 +26,10 @@ export interface Config {
   readonly photoFetch: PhotoFetchSettings;
   /** Where indexed photos' original bytes are kept (`PHOTO_STORE`). */
   readonly photoStore: PhotoStoreSettings;
+  /** What one GraphQL operation may ask for, checked before it runs. */
+  readonly graphql: GraphqlSettings;
+  /** Requests per client over a window, before anything is parsed. */
+  readonly rateLimit: RateLimitSettings;
 }
 
 /** The HTTP server and what it accepts before any handler runs. */
@@ -257,3 +261,56 @@ export type PhotoStoreSettings =
       readonly dir: string;
     }
   | { readonly kind: 'none' };
+
+/**
+ * Query limits (graphql-armor rules and graphql-js's token cap) and the embedding budget: an
+ * operation over any of them fails with QUERY_LIMIT_EXCEEDED (400) before anything runs.
+ */
+export interface GraphqlSettings {
+  /**
+   * `GRAPHQL_INTROSPECTION`: answer `__schema` / `__type` queries (GraphiQL's docs and
+   * autocompletion, codegen). Default: off when NODE_ENV=production, on otherwise.
+   */
+  readonly introspection: boolean;
+  /** `GRAPHQL_MAX_DEPTH`: deepest field nesting (`__schema` is not counted). Default 8. */
+  readonly maxDepth: number;
+  /** `GRAPHQL_MAX_ALIASES`: aliased fields per operation. Default 15. */
+  readonly maxAliases: number;
+  /** `GRAPHQL_MAX_TOKENS`: lexical tokens per document; parsing stops past it. Default 2000. */
+  readonly maxTokens: number;
+  /**
+   * `GRAPHQL_MAX_COST`: graphql-armor's cost (objects 2, scalars 1, x1.5 per level, x `first`
+   * when it is a literal). One full search page of 100 hits with every field is about 20 000.
+   * Default 50 000.
+   */
+  readonly maxCost: number;
+  /** `GRAPHQL_MAX_DIRECTIVES`: directives per operation. Default 50. */
+  readonly maxDirectives: number;
+  /**
+   * `GRAPHQL_MAX_EMBEDDINGS`: photos + texts one operation may ask the model to embed,
+   * counted from the document and its variables before it runs. At most `EMBED_MAX_QUEUE`.
+   * Default 64 (or `EMBED_MAX_QUEUE` when that is smaller).
+   */
+  readonly maxEmbeddings: number;
+  /**
+   * Embeddings (per kind) all running operations may have reserved at once: `EMBED_MAX_QUEUE`.
+   * An operation whose whole need does not fit is shed with OVERLOADED (503) before it runs.
+   */
+  readonly embeddingSlots: number;
+}
+
+/** rate-limiter-flexible, in memory, per process. 0 turns a limit off. */
+export interface RateLimitSettings {
+  /** `RATE_LIMIT_WINDOW_SECONDS`: length of the window the counts below apply to. Default 60. */
+  readonly windowSeconds: number;
+  /**
+   * `RATE_LIMIT_ANONYMOUS`: GraphQL requests per window per client address, for requests
+   * without an authenticated API key. Default 600 in production, 0 (off) otherwise.
+   */
+  readonly anonymous: number;
+  /**
+   * `RATE_LIMIT_PER_KEY`: GraphQL requests per window per API key (principal id). Default
+   * 6000 in production, 0 (off) otherwise.
+   */
+  readonly perKey: number;
+}

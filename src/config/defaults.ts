@@ -55,4 +55,14 @@ export const DEFAULTS = deepFreeze({
     maxRetryAfterMs: 10_000,
   },
   photoStore: { kind: 'fs', subdir: 'photos' },
+  // Query limits; introspection and rate limits depend on NODE_ENV (see loadConfig).
+  graphql: {
+    maxDepth: 8,
+    maxAliases: 15,
+    maxTokens: 2000,
+    maxCost: 50_000,
+    maxDirectives: 50,
+    maxEmbeddings: 64,
+  },
+  rateLimit: { windowSeconds: 60, anonymousInProduction: 600, perKeyInProduction: 6000 },
 } as const);

@@ -17,7 +17,7 @@ const optionalString = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
 
-const { http, model, inference, elasticsearch: es, photoFetch: photo } = DEFAULTS;
+const { http, model, inference, elasticsearch: es, photoFetch: photo, graphql: gql } = DEFAULTS;
 
 // IMAGE_FETCH_ALLOW_HOSTS: `images.internal, *.cdn.internal, 10.20.0.0/16, 127.0.0.1`.
 const HOSTNAME = /^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i;
@@ -99,6 +99,17 @@ export const envSchema = z.object({
   IMAGE_FETCH_MAX_RETRY_AFTER_MS: int(0, 600_000).default(photo.maxRetryAfterMs),
   PHOTO_STORE: z.enum(['fs', 'none']).default(DEFAULTS.photoStore.kind),
   PHOTO_STORE_DIR: optionalString,
+  // Query limits and rate limits (defaults that depend on NODE_ENV are applied in loadConfig).
+  GRAPHQL_INTROSPECTION: bool.optional(),
+  GRAPHQL_MAX_DEPTH: int(1, 1000).default(gql.maxDepth),
+  GRAPHQL_MAX_ALIASES: int(0, 100_000).default(gql.maxAliases),
+  GRAPHQL_MAX_TOKENS: int(100, 10_000_000).default(gql.maxTokens),
+  GRAPHQL_MAX_COST: int(1, 1_000_000_000).default(gql.maxCost),
+  GRAPHQL_MAX_DIRECTIVES: int(0, 100_000).default(gql.maxDirectives),
+  GRAPHQL_MAX_EMBEDDINGS: int(1, 100_000).optional(),
+  RATE_LIMIT_WINDOW_SECONDS: int(1, 86_400).default(DEFAULTS.rateLimit.windowSeconds),
+  RATE_LIMIT_ANONYMOUS: int(0, 10_000_000).optional(),
+  RATE_LIMIT_PER_KEY: int(0, 10_000_000).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

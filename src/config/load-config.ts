@@ -57,6 +57,18 @@ function crossProblems(env: RawEnv): string[] {
   if (envField(env, 'PHOTO_STORE') === 'none' && isSet(env['PHOTO_STORE_DIR'])) {
     problems.push('PHOTO_STORE_DIR is set but PHOTO_STORE is none: unset one of them');
   }
+  const budget = envField(env, 'GRAPHQL_MAX_EMBEDDINGS');
+  const slots = envField(env, 'EMBED_MAX_QUEUE');
+  if (
+    isSet(env['GRAPHQL_MAX_EMBEDDINGS']) &&
+    budget !== undefined &&
+    slots !== undefined &&
+    budget > slots
+  ) {
+    problems.push(
+      `GRAPHQL_MAX_EMBEDDINGS (${budget}) is above EMBED_MAX_QUEUE (${slots}): such an operation could never be admitted; lower the budget or raise the queue`,
+    );
+  }
   return problems;
 }
 
@@ -156,6 +168,29 @@ function nest(e: Env, machine: MachineFacts): Config {
     metrics: { host: e.METRICS_HOST, port: e.METRICS_PORT },
     photoFetch: photoFetchSettings(e),
     photoStore: photoStoreSettings(e),
+    graphql: {
+      introspection: e.GRAPHQL_INTROSPECTION ?? e.NODE_ENV !== 'production',
+      maxDepth: e.GRAPHQL_MAX_DEPTH,
+      maxAliases: e.GRAPHQL_MAX_ALIASES,
+      maxTokens: e.GRAPHQL_MAX_TOKENS,
+      maxCost: e.GRAPHQL_MAX_COST,
+      maxDirectives: e.GRAPHQL_MAX_DIRECTIVES,
+      // Unset, the budget shrinks with a small queue rather than refuse to start.
+      maxEmbeddings:
+        e.GRAPHQL_MAX_EMBEDDINGS ?? Math.min(DEFAULTS.graphql.maxEmbeddings, e.EMBED_MAX_QUEUE),
+      embeddingSlots: e.EMBED_MAX_QUEUE,
+    },
+    rateLimit: rateLimitSettings(e),
+  };
+}
+
+function rateLimitSettings(e: Env): Config['rateLimit'] {
+  const production = e.NODE_ENV === 'production';
+  const { windowSeconds, anonymousInProduction, perKeyInProduction } = DEFAULTS.rateLimit;
+  return {
+    windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS ?? windowSeconds,
+    anonymous: e.RATE_LIMIT_ANONYMOUS ?? (production ? anonymousInProduction : 0),
+    perKey: e.RATE_LIMIT_PER_KEY ?? (production ? perKeyInProduction : 0),
   };
 }
 

@@ -115,6 +115,37 @@ class Lane<P, O> {
     }
   }
 
+  /**
+   * Like `process`, with one outcome per input: the call is admitted whole (or refused whole,
+   * before any input is prepared), and one bad input fails alone.
+   */
+  async processSettled<I>(
+    inputs: readonly I[],
+    prepare: (input: I) => Promise<P>,
+  ): Promise<Array<PromiseSettledResult<O>>> {
+    this.admit(inputs.length);
+    try {
+      this.preparing += inputs.length;
+      let prepared: Array<PromiseSettledResult<P>>;
+      try {
+        prepared = await Promise.allSettled(inputs.map(prepare));
+      } finally {
+        this.preparing -= inputs.length;
+      }
+      const ready = prepared.flatMap((p) => (p.status === 'fulfilled' ? [p.value] : []));
+      // No await since the count dropped: the batcher sees these as queued, or is poked.
+      const queued = this.batcher.enqueueAll(ready);
+      if (ready.length === 0) this.batcher.poke();
+      const outcomes = await Promise.allSettled(queued);
+      let next = 0;
+      return prepared.map((p) =>
+        p.status === 'fulfilled' ? (outcomes[next++] as PromiseSettledResult<O>) : p,
+      );
+    } finally {
+      this.release(inputs.length);
+    }
+  }
+
   private async prepareAndQueue<I>(inputs: readonly I[], prepare: (input: I) => Promise<P>) {
     this.preparing += inputs.length;
     let prepared: P[];
@@ -177,6 +208,27 @@ export class BatchingEmbedder<PI, PT> implements Embedder {
     this.assertOpen();
     if (texts.length === 0) return [];
     return this.texts.process(texts, (text) => this.inner.prepareText(text));
+  }
+
+  /**
+   * One outcome per photo, the call admitted whole first: the caching embedder sends all of a
+   * call's misses here at once, so a call that cannot be admitted fails before any decoding.
+   */
+  async embedImagesSettled(
+    images: readonly Uint8Array[],
+  ): Promise<Array<PromiseSettledResult<ImageEmbedding>>> {
+    this.assertOpen();
+    if (images.length === 0) return [];
+    return this.images.processSettled(images, (bytes) => this.inner.prepareImage(bytes));
+  }
+
+  /** One outcome per text, the call admitted whole first (see embedImagesSettled). */
+  async embedTextsSettled(
+    texts: readonly string[],
+  ): Promise<Array<PromiseSettledResult<Float32Array>>> {
+    this.assertOpen();
+    if (texts.length === 0) return [];
+    return this.texts.processSettled(texts, (text) => this.inner.prepareText(text));
   }
 
   ping(): Promise<void> {

@@ -5,9 +5,11 @@
  *   lower-cased: CLIP's tokenizer does the same, so the vector does not change);
  * - image embeddings keyed by model id + sha256 of the bytes, so re-indexing identical photos
  *   never re-runs the model.
- * Misses go to the inner embedder one input per call: the batcher below merges them into
- * shared runs anyway, and an input shared with another caller's call must not inherit that
- * call's bad photo. A size of 0 disables that cache (calls pass straight through).
+ * A call's misses go to the inner embedder together, admitted whole (SettledEmbedder, which
+ * the batcher implements): a call that cannot be admitted fails before any of its photos is
+ * decoded, and each miss gets its own outcome, so an input shared with another caller's call
+ * never inherits that call's bad photo. An inner embedder without the settled methods gets one
+ * input per call. A size of 0 disables that cache (calls pass straight through).
  */
 import { contentSha256 } from '../domain/content-hash';
 import type { Embedder, ImageEmbedding } from '../ports/embedder.port';
@@ -15,6 +17,30 @@ import type { InferenceObserver } from './inference-observer';
 import { noopInferenceObserver } from './inference-observer';
 import { EmbeddingCache } from './embedding-cache';
 import { valuesOrFirstError } from '../lib/settled';
+
+/** An embedder that takes a whole call at once and answers one outcome per input. */
+interface SettledEmbedder {
+  embedImagesSettled(
+    images: readonly Uint8Array[],
+  ): Promise<Array<PromiseSettledResult<ImageEmbedding>>>;
+  embedTextsSettled(texts: readonly string[]): Promise<Array<PromiseSettledResult<Float32Array>>>;
+}
+
+function isSettledEmbedder(value: object): value is SettledEmbedder {
+  const candidate = value as Partial<SettledEmbedder>;
+  return (
+    typeof candidate.embedImagesSettled === 'function' &&
+    typeof candidate.embedTextsSettled === 'function'
+  );
+}
+
+/** Each input alone (the fallback for inner embedders without settled calls). */
+async function oneByOne<I, O>(
+  inputs: readonly I[],
+  embed: (batch: readonly I[]) => Promise<O[]>,
+): Promise<Array<PromiseSettledResult<O>>> {
+  return Promise.allSettled(inputs.map(async (input) => (await embed([input]))[0] as O));
+}
 
 export interface CachingOptions {
   /** Most text embeddings kept; 0 disables the text cache. */
@@ -72,14 +98,10 @@ export class CachingEmbedder implements Embedder {
   async embedTexts(texts: readonly string[]): Promise<Float32Array[]> {
     const cache = this.texts;
     if (cache === undefined || texts.length === 0) return this.inner.embedTexts(texts);
+    const normalised = texts.map(normaliseText);
+    const keys = normalised.map((text) => `${this.modelId}\u0000${text}`);
     const settled = await Promise.allSettled(
-      texts.map((text) => {
-        const normalised = normaliseText(text);
-        return cache.get(`${this.modelId}\u0000${normalised}`, async () => {
-          const [vector] = await this.inner.embedTexts([normalised]);
-          return vector as Float32Array;
-        });
-      }),
+      cache.getMany(keys, (positions) => this.textMisses(positions.map((i) => normalised[i]!))),
     );
     return valuesOrFirstError(settled).map((vector) => vector.slice());
   }
@@ -87,16 +109,24 @@ export class CachingEmbedder implements Embedder {
   async embedImages(images: readonly Uint8Array[]): Promise<ImageEmbedding[]> {
     const cache = this.images;
     if (cache === undefined || images.length === 0) return this.inner.embedImages(images);
+    const hashes = await Promise.all(images.map((bytes) => contentSha256(bytes)));
+    const keys = hashes.map((hash) => `${this.modelId}\u0000${hash}`);
     const settled = await Promise.allSettled(
-      images.map(async (bytes) => {
-        const key = `${this.modelId}\u0000${await contentSha256(bytes)}`;
-        return cache.get(key, async () => {
-          const [embedding] = await this.inner.embedImages([bytes]);
-          return embedding as ImageEmbedding;
-        });
-      }),
+      cache.getMany(keys, (positions) => this.imageMisses(positions.map((i) => images[i]!))),
     );
     return valuesOrFirstError(settled).map(copyImage);
+  }
+
+  private imageMisses(images: Uint8Array[]): Promise<Array<PromiseSettledResult<ImageEmbedding>>> {
+    const { inner } = this;
+    if (isSettledEmbedder(inner)) return inner.embedImagesSettled(images);
+    return oneByOne(images, (batch) => inner.embedImages(batch));
+  }
+
+  private textMisses(texts: string[]): Promise<Array<PromiseSettledResult<Float32Array>>> {
+    const { inner } = this;
+    if (isSettledEmbedder(inner)) return inner.embedTextsSettled(texts);
+    return oneByOne(texts, (batch) => inner.embedTexts(batch));
   }
 
   ping(): Promise<void> {

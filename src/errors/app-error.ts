@@ -68,6 +68,17 @@ export class UnauthenticatedError extends AppError {
 export class ForbiddenError extends AppError {
   readonly code = ErrorCode.FORBIDDEN;
 }
+/**
+ * An operation over one of the query limits (depth, aliases, tokens, cost, directives,
+ * embeddings): details.limit names it, details.max is the limit and details.found the value.
+ */
+export class QueryLimitExceededError extends AppError {
+  readonly code = ErrorCode.QUERY_LIMIT_EXCEEDED;
+}
+/** Too many requests from one client: details.retryAfterSeconds says when to come back. */
+export class RateLimitedError extends AppError {
+  readonly code = ErrorCode.RATE_LIMITED;
+}
 
 export function isAppError(value: unknown): value is AppError {
   return value instanceof AppError;

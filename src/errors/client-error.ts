@@ -79,7 +79,32 @@ function fromHttpError(error: unknown): Classified | undefined {
   return undefined;
 }
 
+/** graphql-js's own wording when a document passes the parser's `maxTokens` ("more that" sic). */
+const TOKEN_LIMIT = /Document contains more th(?:an|at) (\d+) tokens/u;
+
+/**
+ * Refusals graphql-js and Apollo word in prose that deserve their own code: the parser's token
+ * cap (GRAPHQL_MAX_TOKENS) and Apollo's introspection switch.
+ */
+function fromLimitError(error: GraphQLError): Classified | undefined {
+  const tokens = TOKEN_LIMIT.exec(error.message);
+  if (tokens !== null && error.extensions.code === ApolloCode.GRAPHQL_PARSE_FAILED) {
+    const max = Number(tokens[1]);
+    return {
+      code: ErrorCode.QUERY_LIMIT_EXCEEDED,
+      message: `The document has more than ${max} tokens`,
+      details: { limit: 'tokens', max },
+    };
+  }
+  if (error.extensions.validationErrorCode === ApolloCode.INTROSPECTION_DISABLED) {
+    return { code: ApolloCode.INTROSPECTION_DISABLED, message: error.message };
+  }
+  return undefined;
+}
+
 function fromGraphqlError(error: GraphQLError, depth: number): Classified {
+  const limit = fromLimitError(error);
+  if (limit !== undefined) return limit;
   const cause = error.originalError;
   // A resolver's (or context's, or plugin's) own error wrapped by graphql-js or Apollo.
   if (cause instanceof Error && !(cause instanceof GraphQLError)) return classify(cause, depth + 1);
@@ -120,11 +145,23 @@ function stackOf(error: unknown, depth = 0): readonly string[] | undefined {
     : undefined;
 }
 
+/**
+ * The table's wait, unless the error knows its own (details.retryAfterSeconds, a positive whole
+ * number: a rate limiter knows when its window ends).
+ */
+function retryAfterOf(classified: Classified): number | undefined {
+  const tableWait = statusOf(classified.code).retryAfterSeconds;
+  const own = classified.details?.retryAfterSeconds;
+  if (tableWait === undefined) return undefined;
+  return typeof own === 'number' && Number.isInteger(own) && own > 0 ? own : tableWait;
+}
+
 /** What a client may see about `error`. Never throws, whatever it is given. */
 export function toClientError(error: unknown, options: ClientErrorOptions): ClientError {
   try {
     const classified = classify(error);
-    const { status, retryAfterSeconds } = statusOf(classified.code);
+    const { status } = statusOf(classified.code);
+    const retryAfterSeconds = retryAfterOf(classified);
     const stacktrace = options.includeStack ? stackOf(error) : undefined;
     return {
       ...classified,

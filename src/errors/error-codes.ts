@@ -19,6 +19,9 @@ export const ErrorCode = {
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   FORBIDDEN: 'FORBIDDEN',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+  // Query limits and rate limits (details name the limit and the value).
+  QUERY_LIMIT_EXCEEDED: 'QUERY_LIMIT_EXCEEDED',
+  RATE_LIMITED: 'RATE_LIMITED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -40,7 +43,7 @@ export type ClientCode = ErrorCode | ApolloCode;
 export interface CodeStatus {
   /** The HTTP status of a response that failed as a whole with this code. */
   readonly status: number;
-  /** Seconds a client should wait before retrying (sent as `Retry-After`); 503s only. */
+  /** Seconds a client should wait before retrying (sent as `Retry-After`); 503s and 429. */
   readonly retryAfterSeconds?: number;
 }
 
@@ -69,6 +72,11 @@ export const ERROR_STATUS: Readonly<Record<ClientCode, CodeStatus>> = Object.fre
   UNAUTHENTICATED: { status: 401 },
   FORBIDDEN: { status: 403 },
   INTERNAL_SERVER_ERROR: { status: 500 },
+  // An operation over a depth, alias, token, cost, directive or embedding limit: refused
+  // before anything runs, under either media type.
+  QUERY_LIMIT_EXCEEDED: { status: 400 },
+  // The actual wait comes with each refusal (details.retryAfterSeconds); 1 s is the fallback.
+  RATE_LIMITED: { status: 429, retryAfterSeconds: 1 },
   GRAPHQL_PARSE_FAILED: { status: 400 },
   GRAPHQL_VALIDATION_FAILED: { status: 400 },
   BAD_REQUEST: { status: 400 },

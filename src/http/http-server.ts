@@ -16,7 +16,8 @@ import {
   graphiqlPage,
   wantsHtml,
 } from './graphiql/graphiql.route';
-import { presentedKey, requireAdmin } from './middleware/api-key';
+import { identifiedPrincipal, identifyKey, presentedKey, requireAdmin } from './middleware/api-key';
+import { rateLimit } from './middleware/rate-limit';
 import { requestContext, requestLocals } from './middleware/request-context';
 import { createMetricsListener } from './metrics-listener';
 import { PHOTOS_PATH, photosRoute, type PhotoReader } from './routes/photos.route';
@@ -29,7 +30,7 @@ export interface HttpApp extends GraphqlServices {
   readonly photos?: PhotoReader;
 }
 
-export type HttpConfig = Pick<Config, 'http' | 'nodeEnv' | 'metrics'>;
+export type HttpConfig = Pick<Config, 'http' | 'nodeEnv' | 'metrics' | 'graphql' | 'rateLimit'>;
 
 export interface HttpServer {
   readonly server: http.Server;
@@ -62,6 +63,9 @@ function graphqlRoutes(
   const { graphqlPath: path, maxUploadBytes, maxUploadFiles } = config.http;
   const page = graphiqlPage(path);
   expressApp.get(path, (req, res, next) => (wantsHtml(req) ? page(req, res) : next()));
+  const limited = rateLimit(config.rateLimit);
+  // Before any body is read; a valid key is limited as that key, not as its address.
+  if (limited !== undefined) expressApp.all(path, identifyKey(app.access), limited);
   expressApp.all(
     path,
     // busboy refuses a file that *reaches* its limit; +1 lets exactly maxUploadBytes through
@@ -84,7 +88,7 @@ function graphqlRoutes(
           logger: locals.logger,
           services: app,
           limits: { maxUploadBytes },
-          principal: await app.access.authenticate(presentedKey(req)),
+          principal: identifiedPrincipal(res) ?? (await app.access.authenticate(presentedKey(req))),
         });
       },
     }),
@@ -102,6 +106,7 @@ export function createHttpServer(args: {
     nodeEnv: config.nodeEnv,
     logger,
     metrics: app.metrics.graphql,
+    limits: config.graphql,
   });
   const expressApp = express();
   expressApp.disable('x-powered-by');

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { ErrorCode, isAppError } from '../../errors/app-error';
-import type { GraphqlServices } from '../../graphql/context';
+import type { GraphqlContext, GraphqlServices } from '../../graphql/context';
 
 const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
 
@@ -33,4 +33,27 @@ export function requireAdmin(access: GraphqlServices['access']) {
       next(error);
     }
   };
+}
+
+/**
+ * Authenticates the presented key before the rate limiter, so a valid key is limited as that
+ * key (`res.locals.principal`) rather than as its client address. A key that fails here is left
+ * for the GraphQL context to refuse with its code, exactly as when this middleware is absent.
+ */
+export function identifyKey(access: GraphqlServices['access']) {
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    try {
+      (res.locals as { principal?: unknown }).principal = await access.authenticate(
+        presentedKey(req),
+      );
+    } catch {
+      // Refused later, in the context, with UNAUTHENTICATED and its details.
+    }
+    next();
+  };
+}
+
+/** The principal identifyKey found, if any. */
+export function identifiedPrincipal(res: Response): GraphqlContext['principal'] | undefined {
+  return (res.locals as { principal?: GraphqlContext['principal'] }).principal;
 }

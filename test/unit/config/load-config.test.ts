@@ -192,6 +192,53 @@ describe('loadConfig', () => {
       allowSpinning: true,
     });
   });
+
+  it('sets the query limits, introspection off in production only, and a budget the queue can hold', () => {
+    const production = loadConfig({}, machine);
+    expect(production.graphql).toEqual({
+      introspection: false,
+      maxDepth: 8,
+      maxAliases: 15,
+      maxTokens: 2000,
+      maxCost: 50_000,
+      maxDirectives: 50,
+      maxEmbeddings: 64,
+      embeddingSlots: 256,
+    });
+    expect(loadConfig({ NODE_ENV: 'development' }, machine).graphql.introspection).toBe(true);
+    expect(loadConfig({ GRAPHQL_INTROSPECTION: 'true' }, machine).graphql.introspection).toBe(true);
+    const small = loadConfig({ EMBED_MAX_QUEUE: '32' }, machine).graphql;
+    expect([small.maxEmbeddings, small.embeddingSlots]).toEqual([32, 32]);
+    expect(variables(problemsOf({ EMBED_MAX_QUEUE: '32', GRAPHQL_MAX_EMBEDDINGS: '33' }))).toEqual([
+      'GRAPHQL_MAX_EMBEDDINGS',
+    ]);
+    expect(
+      variables(problemsOf({ GRAPHQL_MAX_DEPTH: '0', GRAPHQL_INTROSPECTION: 'maybe' })),
+    ).toEqual(['GRAPHQL_INTROSPECTION', 'GRAPHQL_MAX_DEPTH']);
+  });
+
+  it('rate-limits in production by default, and not elsewhere unless asked', () => {
+    expect(loadConfig({}, machine).rateLimit).toEqual({
+      windowSeconds: 60,
+      anonymous: 600,
+      perKey: 6000,
+    });
+    expect(loadConfig({ NODE_ENV: 'test' }, machine).rateLimit).toEqual({
+      windowSeconds: 60,
+      anonymous: 0,
+      perKey: 0,
+    });
+    const set = {
+      RATE_LIMIT_ANONYMOUS: '5',
+      RATE_LIMIT_PER_KEY: '0',
+      RATE_LIMIT_WINDOW_SECONDS: '1',
+    };
+    expect(loadConfig(set, machine).rateLimit).toEqual({
+      windowSeconds: 1,
+      anonymous: 5,
+      perKey: 0,
+    });
+  });
 });
 
 describe('auth and metrics settings', () => {

@@ -27,6 +27,8 @@ describe('the status table', () => {
       PERSISTED_QUERY_NOT_SUPPORTED: 200,
       OPERATION_RESOLUTION_FAILURE: 400,
       INTROSPECTION_DISABLED: 400,
+      QUERY_LIMIT_EXCEEDED: 400,
+      RATE_LIMITED: 429,
     });
   });
 
@@ -34,9 +36,9 @@ describe('the status table', () => {
     for (const code of Object.values(ErrorCode)) expect(ERROR_STATUS[code]).toBeDefined();
   });
 
-  it('asks for a Retry-After on every 503, and only there', () => {
+  it('asks for a Retry-After on every 503 and 429, and only there', () => {
     for (const row of Object.values(ERROR_STATUS)) {
-      expect(row.retryAfterSeconds !== undefined).toBe(row.status === 503);
+      expect(row.retryAfterSeconds !== undefined).toBe(row.status === 503 || row.status === 429);
     }
   });
 

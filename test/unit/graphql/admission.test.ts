@@ -1,0 +1,147 @@
+/**
+ * Fair admission over the real Apollo server and schema, with services that hold a flood's
+ * searches until the test lets them go: the whole need of an operation is admitted at once or
+ * refused at once (OVERLOADED, 503 + Retry-After, nothing run), a shopper's search still fits
+ * beside an admitted flood, and an admitted flood keeps every result.
+ */
+import type { ApolloServer } from '@apollo/server';
+import pino from 'pino';
+import { loadConfig } from '../../../src/config/load-config';
+import { createApolloServer } from '../../../src/graphql/apollo-server';
+import type { GraphqlContext, GraphqlServices } from '../../../src/graphql/context';
+import { createGraphqlContext } from '../../../src/graphql/context';
+import type { SearchPage, SearchRequest } from '../../../src/services/search/search.service';
+import { accessFor } from '../../fakes/in-memory-api-key-store';
+
+const unused = async (): Promise<never> => {
+  throw new Error('not used');
+};
+
+const logger = pino({ level: 'silent' });
+const EMPTY: SearchPage = {
+  edges: [],
+  hasNextPage: false,
+  hasPreviousPage: false,
+  endCursor: null,
+};
+
+/** Searches whose text starts with "hold" wait until `letGo()`; others answer at once. */
+class HoldingServices implements GraphqlServices {
+  readonly searched: string[] = [];
+  private held: Array<() => void> = [];
+
+  readonly search = {
+    search: async (request: SearchRequest): Promise<SearchPage> => {
+      this.searched.push(request.text ?? '');
+      if (request.text?.startsWith('hold') === true) {
+        await new Promise<void>((resolve) => this.held.push(resolve));
+      }
+      return EMPTY;
+    },
+  };
+
+  readonly indexing = {
+    getProducts: async (ids: readonly string[]) => ids.map(() => null),
+    indexProduct: unused,
+    indexProducts: unused,
+    updateProduct: unused,
+    addProductPhotos: unused,
+    removeProductPhotos: unused,
+    deleteProduct: async () => false,
+  };
+
+  readonly access = accessFor();
+
+  get holding(): number {
+    return this.held.length;
+  }
+
+  letGo(): void {
+    for (const wake of this.held.splice(0)) wake();
+  }
+}
+
+function flood(prefix: string, count: number): string {
+  const parts = Array.from(
+    { length: count },
+    (_, i) => `${prefix}${i}: similarImages(text: "${prefix}${i}") { pageInfo { hasNextPage } }`,
+  );
+  return `{ ${parts.join(' ')} }`;
+}
+
+let server: ApolloServer<GraphqlContext>;
+let services: HoldingServices;
+
+beforeAll(async () => {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    GRAPHQL_MAX_ALIASES: '1000',
+    GRAPHQL_MAX_TOKENS: '100000',
+    GRAPHQL_MAX_COST: '100000000',
+    GRAPHQL_MAX_EMBEDDINGS: '200',
+    EMBED_MAX_QUEUE: '256',
+  });
+  server = createApolloServer({ nodeEnv: 'test', logger, limits: config.graphql });
+  await server.start();
+});
+afterAll(() => server.stop());
+beforeEach(() => {
+  services = new HoldingServices();
+});
+
+function run(query: string) {
+  const contextValue = createGraphqlContext({
+    requestId: 'test',
+    logger,
+    services,
+    limits: { maxUploadBytes: 100 },
+    principal: { kind: 'anonymous' },
+  });
+  return server.executeOperation({ query }, { contextValue });
+}
+
+async function until(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 1000 && !done(); i++) await new Promise((resolve) => setImmediate(resolve));
+  expect(done()).toBe(true);
+}
+
+function single(response: Awaited<ReturnType<typeof run>>) {
+  if (response.body.kind !== 'single') throw new Error('expected a single result');
+  return response.body.singleResult;
+}
+
+it('admits a flood whole, serves a shopper beside it, and sheds a second flood before it runs', async () => {
+  const first = run(flood('hold', 200));
+  await until(() => services.holding === 200);
+
+  const shopper = single(await run('{ similarImages(text: "red") { pageInfo { hasNextPage } } }'));
+  expect(shopper.errors).toBeUndefined();
+
+  const second = await run(flood('late', 200));
+  expect(second.http.status).toBe(503);
+  expect(second.http.headers.get('retry-after')).toBe('1');
+  expect(single(second).errors?.[0]?.extensions).toMatchObject({
+    code: 'OVERLOADED',
+    details: { reason: 'ADMISSION', texts: 200, images: 0 },
+  });
+  expect(services.searched.filter((text) => text.startsWith('late'))).toEqual([]);
+
+  services.letGo();
+  const result = single(await first);
+  expect(result.errors).toBeUndefined();
+  expect(Object.keys(result.data ?? {})).toHaveLength(200);
+
+  // The flood's slots came back with its response.
+  const again = single(await run(flood('after', 200)));
+  expect(again.errors).toBeUndefined();
+});
+
+it('refuses an operation over the budget whole, with nothing run', async () => {
+  const response = await run(flood('big', 201));
+  expect(response.http.status).toBe(400);
+  expect(single(response).errors?.[0]?.extensions).toMatchObject({
+    code: 'QUERY_LIMIT_EXCEEDED',
+    details: { limit: 'embeddings', max: 200, found: 201 },
+  });
+  expect(services.searched).toEqual([]);
+});
