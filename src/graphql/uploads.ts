@@ -31,11 +31,27 @@ async function resolveUpload(value: UploadValue): Promise<UploadedFile> {
 }
 
 /**
+ * One read per uploaded file, however many aliases or arguments use it: each read opens a reader
+ * on the temp file, and more than ten readers waiting on one file tripped Node's
+ * MaxListenersExceededWarning (and read the same bytes ten times).
+ */
+const reads = new WeakMap<UploadedFile, Promise<ReadUpload>>();
+
+/**
  * Reads one upload into memory, refusing more than `maxBytes`. The stream is always consumed to
  * its end or destroyed, so graphql-upload-ts can release its temp file when the response closes.
  */
 export async function readUpload(value: UploadValue, maxBytes: number): Promise<ReadUpload> {
   const file = await resolveUpload(value);
+  let read = reads.get(file);
+  if (read === undefined) {
+    read = readFile(file, maxBytes);
+    reads.set(file, read);
+  }
+  return read;
+}
+
+async function readFile(file: UploadedFile, maxBytes: number): Promise<ReadUpload> {
   const stream = file.createReadStream();
   const chunks: Buffer[] = [];
   let size = 0;

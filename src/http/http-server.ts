@@ -17,6 +17,7 @@ import {
   wantsHtml,
 } from './graphiql/graphiql.route';
 import { requestContext, requestLocals } from './middleware/request-context';
+import { processRequestWithCleanup } from './upload-cleanup';
 
 /** What the HTTP layer needs from the composition root's App. */
 export interface HttpApp extends GraphqlServices {
@@ -61,6 +62,8 @@ function graphqlRoutes(
     graphqlUploadExpress({
       maxFileSize: maxUploadBytes + 1,
       maxFiles: maxUploadFiles,
+      processRequest: processRequestWithCleanup,
+      overrideSendResponse: false,
     }),
     express.json({ limit: '1mb' }),
     (req, _res, next) => {
