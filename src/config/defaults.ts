@@ -39,4 +39,10 @@ export const DEFAULTS = deepFreeze({
     hnsw: { m: 16, efConstruction: 100 },
     requestTimeoutMs: 30_000,
   },
+  connections: {
+    headersTimeoutMs: 10_000,
+    requestTimeoutMs: 120_000,
+    keepAliveTimeoutMs: 5_000,
+    maxConnections: 2048,
+  },
 } as const);

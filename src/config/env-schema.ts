@@ -61,6 +61,10 @@ export const envSchema = z.object({
   ES_HNSW_M: int(2, 512).default(es.hnsw.m),
   ES_HNSW_EF_CONSTRUCTION: int(10, 4096).default(es.hnsw.efConstruction),
   ES_REQUEST_TIMEOUT_MS: int(100, 600_000).default(es.requestTimeoutMs),
+  HTTP_HEADERS_TIMEOUT_MS: int(100, 600_000).default(DEFAULTS.connections.headersTimeoutMs),
+  HTTP_REQUEST_TIMEOUT_MS: int(100, 3_600_000).default(DEFAULTS.connections.requestTimeoutMs),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: int(100, 600_000).default(DEFAULTS.connections.keepAliveTimeoutMs),
+  HTTP_MAX_CONNECTIONS: int(1, 1_000_000).default(DEFAULTS.connections.maxConnections),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -44,6 +44,13 @@ function crossProblems(env: RawEnv): string[] {
       `EMBED_MAX_QUEUE (${queue}) is below EMBED_MAX_BATCH_SIZE (${batch}): a full batch could never form; raise the queue or lower the batch size`,
     );
   }
+  const headersMs = envField(env, 'HTTP_HEADERS_TIMEOUT_MS');
+  const requestMs = envField(env, 'HTTP_REQUEST_TIMEOUT_MS');
+  if (headersMs !== undefined && requestMs !== undefined && headersMs > requestMs) {
+    problems.push(
+      `HTTP_HEADERS_TIMEOUT_MS (${headersMs}) is above HTTP_REQUEST_TIMEOUT_MS (${requestMs}): the headers are part of the request; lower the first or raise the second`,
+    );
+  }
   return problems;
 }
 
@@ -104,6 +111,12 @@ function nest(e: Env, machine: MachineFacts): Config {
     search: { ...DEFAULTS.search, depth: e.SEARCH_DEPTH },
     indexing: { maxImagesPerProduct: e.MAX_IMAGES_PER_PRODUCT },
     index: indexSettings(e),
+    connections: {
+      headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      maxConnections: e.HTTP_MAX_CONNECTIONS,
+    },
   };
 }
 

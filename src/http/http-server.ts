@@ -25,7 +25,7 @@ export interface HttpApp extends GraphqlServices {
   readonly metrics: Pick<Metrics, 'contentType' | 'render' | 'graphql'>;
 }
 
-export type HttpConfig = Pick<Config, 'http' | 'nodeEnv'>;
+export type HttpConfig = Pick<Config, 'http' | 'nodeEnv' | 'connections'>;
 
 export interface HttpServer {
   readonly server: http.Server;
@@ -85,6 +85,32 @@ function graphqlRoutes(
   );
 }
 
+/**
+ * The node server with its slow-client limits: headers and whole requests must arrive in time
+ * (Node answers 408 and closes), idle keep-alive sockets close, and connections past the cap are
+ * closed at accept. Node sweeps for expired requests every connectionsCheckingInterval (30 s by
+ * default), so it runs at a fraction of the shortest timeout instead.
+ */
+function createNodeServer(
+  handler: http.RequestListener,
+  limits: Config['connections'],
+): http.Server {
+  const server = http.createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      connectionsCheckingInterval: Math.max(
+        50,
+        Math.min(1000, Math.floor(limits.headersTimeoutMs / 4)),
+      ),
+    },
+    handler,
+  );
+  server.maxConnections = limits.maxConnections;
+  return server;
+}
+
 /** The express 5 app: GraphQL (+ multipart uploads), GraphiQL, /metrics, /healthz and /readyz. */
 export function createHttpServer(args: {
   app: HttpApp;
@@ -113,7 +139,7 @@ export function createHttpServer(args: {
   });
   expressApp.get('/readyz', readinessRoute(app, logger));
   expressApp.use(GRAPHIQL_ASSETS_PATH, graphiqlAssets());
-  const server = http.createServer(expressApp);
+  const server = createNodeServer(expressApp, config.connections);
   let started: Promise<void> | undefined;
 
   return {

@@ -82,7 +82,7 @@ function sendForm(
   });
 }
 
-const SEARCH = 'query($image: Upload) { similarImages(image: $image) { totalCount } }';
+const SEARCH = 'query($image: Upload) { similarImages(image: $image) { edges { cursor } } }';
 const SIZES = { '10 MB': 10_000_000, '73 KB': 73_000 };
 
 const CASES: Array<{ name: string; operations: unknown; map: unknown; preflight: boolean }> = [
@@ -120,7 +120,7 @@ const CASES: Array<{ name: string; operations: unknown; map: unknown; preflight:
     name: 'an upload never read (@skip)',
     operations: {
       query:
-        'query($image: Upload) { similarImages(image: $image) @skip(if: true) { totalCount } }',
+        'query($image: Upload) { similarImages(image: $image) @skip(if: true) { edges { cursor } } }',
       variables: { image: null },
     },
     map: { 0: ['variables.image'] },
@@ -160,7 +160,7 @@ describe('upload temp files after early answers', () => {
     try {
       const aliases = Array.from(
         { length: 11 },
-        (_, i) => `a${i}: similarImages(image: $image) { totalCount }`,
+        (_, i) => `a${i}: similarImages(image: $image) { edges { cursor } }`,
       ).join(' ');
       const result = await sendForm(
         server.graphqlUrl,
