@@ -27,7 +27,7 @@ export interface Config {
  * How long the HTTP server waits for slow or idle clients, and how many it holds at once, so
  * slow headers, a body sent a byte at a time or a crowd of idle sockets cannot exhaust it.
  */
-export interface ConnectionSettings {
+interface ConnectionSettings {
   /** `HTTP_HEADERS_TIMEOUT_MS`: time to receive a request's headers. Default 10 000. */
   readonly headersTimeoutMs: number;
   /**

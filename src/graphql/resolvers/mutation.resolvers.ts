@@ -7,12 +7,12 @@ export const mutationResolvers: MutationResolvers = {
     const { images, imageUrls, ...fields } = args.input;
     if (imageUrls !== null && imageUrls !== undefined && imageUrls.length > images.length) {
       // Drain the uploads anyway, so graphql-upload-ts can release their temp files.
-      await readUploads(images, ctx.limits.maxUploadBytes).catch(() => undefined);
+      await readUploads(images, ctx.limits.maxUploadBytes, 'input.images').catch(() => undefined);
       throw new BadUserInputError('imageUrls has more entries than images', {
         fields: [{ field: 'imageUrls', problem: 'count' }],
       });
     }
-    const files = await readUploads(images, ctx.limits.maxUploadBytes);
+    const files = await readUploads(images, ctx.limits.maxUploadBytes, 'input.images');
     const product = await ctx.services.indexing.indexProduct({
       ...fields,
       images: files.map((file, i) => ({
