@@ -106,4 +106,29 @@ describe('cursors under inserts', () => {
     // not new was seen.
     expect(fresh.ids.filter((id) => id !== 'sku-new-red' && !seen.has(id))).toEqual([]);
   });
+
+  async function remove(id: string): Promise<void> {
+    const { body } = await server.graphql('mutation($id: ID!) { deleteProduct(id: $id) { id } }', {
+      id,
+    });
+    expect(body.errors).toBeUndefined();
+  }
+
+  it('photo search: a product removed ahead of the cursor skips nothing', async () => {
+    const before = await page(server, { first: 8 }, photo);
+    const first = await page(server, { first: 4 }, photo);
+    await remove(first.ids[1]!);
+    const second = await page(server, { first: 4, after: first.endCursor }, photo);
+    expect(second.ids).toEqual(before.ids.slice(4, 8));
+  });
+
+  it('fused search (photo + text): a product removed ahead of the cursor skips one item', async () => {
+    const text = 'red running shoe';
+    const before = await page(server, { text, first: 8 }, photo);
+    const first = await page(server, { text, first: 4, after: null }, photo);
+    await remove(first.ids[1]!);
+    const second = await page(server, { text, first: 4, after: first.endCursor }, photo);
+    const seen = new Set([...first.ids, ...second.ids]);
+    expect(before.ids.slice(4).filter((id) => !seen.has(id)).length).toBeLessThanOrEqual(1);
+  });
 });

@@ -1,5 +1,5 @@
 /** The last hit a page showed: keyset pagination resumes after it. */
-export interface CursorKey {
+interface CursorKey {
   readonly score: number;
   readonly productId: string;
 }
