@@ -49,7 +49,7 @@ function chunk(type: string, data: Buffer): Buffer {
  * A valid 1-bit greyscale PNG of width x height, all zeros: a few KB on the wire that inflate to
  * width*height/8 bytes, and width*height pixels for a decoder.
  */
-export function bombPng(width: number, height: number, rows = height): Buffer {
+function bombPng(width: number, height: number, rows = height): Buffer {
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
