@@ -30,6 +30,25 @@ export interface Config {
   readonly graphql: GraphqlSettings;
   /** Requests per client over a window, before anything is parsed. */
   readonly rateLimit: RateLimitSettings;
+  readonly connections: ConnectionSettings;
+}
+
+/**
+ * How long the HTTP server waits for slow or idle clients, and how many it holds at once, so
+ * slow headers, a body sent a byte at a time or a crowd of idle sockets cannot exhaust it.
+ */
+interface ConnectionSettings {
+  /** `HTTP_HEADERS_TIMEOUT_MS`: time to receive a request's headers. Default 10 000. */
+  readonly headersTimeoutMs: number;
+  /**
+   * `HTTP_REQUEST_TIMEOUT_MS`: time to receive a whole request, body included (a 10 MiB upload
+   * at 1 Mbit/s takes about 85 s). Default 120 000.
+   */
+  readonly requestTimeoutMs: number;
+  /** `HTTP_KEEP_ALIVE_TIMEOUT_MS`: how long an idle keep-alive connection stays open. Default 5 000. */
+  readonly keepAliveTimeoutMs: number;
+  /** `HTTP_MAX_CONNECTIONS`: open connections at once; further ones are closed at accept. Default 2 048. */
+  readonly maxConnections: number;
 }
 
 /** The HTTP server and what it accepts before any handler runs. */

@@ -65,4 +65,10 @@ export const DEFAULTS = deepFreeze({
     maxEmbeddings: 64,
   },
   rateLimit: { windowSeconds: 60, anonymousInProduction: 600, perKeyInProduction: 6000 },
+  connections: {
+    headersTimeoutMs: 10_000,
+    requestTimeoutMs: 120_000,
+    keepAliveTimeoutMs: 5_000,
+    maxConnections: 2048,
+  },
 } as const);

@@ -110,6 +110,10 @@ export const envSchema = z.object({
   RATE_LIMIT_WINDOW_SECONDS: int(1, 86_400).default(DEFAULTS.rateLimit.windowSeconds),
   RATE_LIMIT_ANONYMOUS: int(0, 10_000_000).optional(),
   RATE_LIMIT_PER_KEY: int(0, 10_000_000).optional(),
+  HTTP_HEADERS_TIMEOUT_MS: int(100, 600_000).default(DEFAULTS.connections.headersTimeoutMs),
+  HTTP_REQUEST_TIMEOUT_MS: int(100, 3_600_000).default(DEFAULTS.connections.requestTimeoutMs),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: int(100, 600_000).default(DEFAULTS.connections.keepAliveTimeoutMs),
+  HTTP_MAX_CONNECTIONS: int(1, 1_000_000).default(DEFAULTS.connections.maxConnections),
 });
 
 export type Env = z.infer<typeof envSchema>;

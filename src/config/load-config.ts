@@ -69,6 +69,13 @@ function crossProblems(env: RawEnv): string[] {
       `GRAPHQL_MAX_EMBEDDINGS (${budget}) is above EMBED_MAX_QUEUE (${slots}): such an operation could never be admitted; lower the budget or raise the queue`,
     );
   }
+  const headersMs = envField(env, 'HTTP_HEADERS_TIMEOUT_MS');
+  const requestMs = envField(env, 'HTTP_REQUEST_TIMEOUT_MS');
+  if (headersMs !== undefined && requestMs !== undefined && headersMs > requestMs) {
+    problems.push(
+      `HTTP_HEADERS_TIMEOUT_MS (${headersMs}) is above HTTP_REQUEST_TIMEOUT_MS (${requestMs}): the headers are part of the request; lower the first or raise the second`,
+    );
+  }
   return problems;
 }
 
@@ -181,6 +188,12 @@ function nest(e: Env, machine: MachineFacts): Config {
       embeddingSlots: e.EMBED_MAX_QUEUE,
     },
     rateLimit: rateLimitSettings(e),
+    connections: {
+      headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      maxConnections: e.HTTP_MAX_CONNECTIONS,
+    },
   };
 }
 

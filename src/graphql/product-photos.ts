@@ -1,7 +1,7 @@
 import type { AppError } from '../errors/app-error';
 import { BadUserInputError, isAppError } from '../errors/app-error';
 import type { PhotoInput, ProductInput } from '../services/indexing/product-input';
-import type { UploadValue } from './uploads';
+import type { PhotoRef, UploadValue } from './uploads';
 import { readUpload } from './uploads';
 
 /** PhotoInput as GraphQL hands it over. */
@@ -21,9 +21,9 @@ export interface GraphqlProductInput extends Omit<ProductInput, 'images'> {
  * Reads one upload; a failure (too large, aborted) becomes the photo's error rather than the
  * request's, so one bad file fails only its product. Always consumes the stream.
  */
-async function readPhoto(value: UploadValue, maxBytes: number) {
+async function readPhoto(value: UploadValue, maxBytes: number, photo: PhotoRef) {
   try {
-    const file = await readUpload(value, maxBytes);
+    const file = await readUpload(value, maxBytes, photo);
     return { bytes: file.bytes, filename: file.filename } satisfies PhotoInput;
   } catch (error) {
     if (!isAppError(error)) throw error;
@@ -44,6 +44,7 @@ function refuse(field: string, problem: string): { error: AppError } {
 export async function readPhotoInputs(
   photos: readonly GraphqlPhoto[],
   maxBytes: number,
+  argument = 'photos',
 ): Promise<PhotoInput[]> {
   return Promise.all(
     photos.map(async (photo, i): Promise<PhotoInput> => {
@@ -51,7 +52,10 @@ export async function readPhotoInputs(
       const hasUpload = photo.upload !== null && photo.upload !== undefined;
       const hasUrl = photo.url !== null && photo.url !== undefined;
       if (hasUpload) {
-        const read = await readPhoto(photo.upload as UploadValue, maxBytes);
+        const read = await readPhoto(photo.upload as UploadValue, maxBytes, {
+          argument: `${argument}.upload`,
+          index: i,
+        });
         if (hasUrl) return { field, ...refuse(field, 'exactly one of upload and url') };
         return { field, ...read };
       }
@@ -65,12 +69,18 @@ export async function readPhotoInputs(
 export async function toProductInput(
   input: GraphqlProductInput,
   maxBytes: number,
+  /** Where this input sits in the operation's arguments (`input`, `inputs.3`), for errors. */
+  path = 'input',
 ): Promise<ProductInput> {
   const { images, imageUrls, photos, ...fields } = input;
   const uploads = images ?? [];
   const [read, fromPhotos] = await Promise.all([
-    Promise.all(uploads.map((upload) => readPhoto(upload, maxBytes))),
-    readPhotoInputs(photos ?? [], maxBytes),
+    Promise.all(
+      uploads.map((upload, index) =>
+        readPhoto(upload, maxBytes, { argument: `${path}.images`, index }),
+      ),
+    ),
+    readPhotoInputs(photos ?? [], maxBytes, `${path}.photos`),
   ]);
   if (imageUrls !== null && imageUrls !== undefined && imageUrls.length > uploads.length) {
     throw new BadUserInputError('imageUrls has more entries than images', {

@@ -21,6 +21,7 @@ import { rateLimit } from './middleware/rate-limit';
 import { requestContext, requestLocals } from './middleware/request-context';
 import { createMetricsListener } from './metrics-listener';
 import { PHOTOS_PATH, photosRoute, type PhotoReader } from './routes/photos.route';
+import { processRequestWithCleanup } from './upload-cleanup';
 
 /** What the HTTP layer needs from the composition root's App. */
 export interface HttpApp extends GraphqlServices {
@@ -30,7 +31,10 @@ export interface HttpApp extends GraphqlServices {
   readonly photos?: PhotoReader;
 }
 
-export type HttpConfig = Pick<Config, 'http' | 'nodeEnv' | 'metrics' | 'graphql' | 'rateLimit'>;
+export type HttpConfig = Pick<
+  Config,
+  'http' | 'nodeEnv' | 'metrics' | 'graphql' | 'rateLimit' | 'connections'
+>;
 
 export interface HttpServer {
   readonly server: http.Server;
@@ -73,6 +77,8 @@ function graphqlRoutes(
     graphqlUploadExpress({
       maxFileSize: maxUploadBytes + 1,
       maxFiles: maxUploadFiles,
+      processRequest: processRequestWithCleanup,
+      overrideSendResponse: false,
     }),
     express.json({ limit: '1mb' }),
     (req, _res, next) => {
@@ -93,6 +99,32 @@ function graphqlRoutes(
       },
     }),
   );
+}
+
+/**
+ * The node server with its slow-client limits: headers and whole requests must arrive in time
+ * (Node answers 408 and closes), idle keep-alive sockets close, and connections past the cap are
+ * closed at accept. Node sweeps for expired requests every connectionsCheckingInterval (30 s by
+ * default), so it runs at a fraction of the shortest timeout instead.
+ */
+function createNodeServer(
+  handler: http.RequestListener,
+  limits: Config['connections'],
+): http.Server {
+  const server = http.createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      connectionsCheckingInterval: Math.max(
+        50,
+        Math.min(1000, Math.floor(limits.headersTimeoutMs / 4)),
+      ),
+    },
+    handler,
+  );
+  server.maxConnections = limits.maxConnections;
+  return server;
 }
 
 /** The express 5 app: GraphQL (+ multipart uploads), GraphiQL, /metrics, /healthz and /readyz. */
@@ -126,7 +158,7 @@ export function createHttpServer(args: {
   expressApp.get('/readyz', readinessRoute(app, logger));
   expressApp.use(GRAPHIQL_ASSETS_PATH, graphiqlAssets());
   expressApp.get(PHOTOS_PATH, photosRoute(app.photos));
-  const server = http.createServer(expressApp);
+  const server = createNodeServer(expressApp, config.connections);
   const metricsListener =
     config.metrics.port === 0
       ? undefined

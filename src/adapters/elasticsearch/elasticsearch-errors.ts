@@ -60,10 +60,35 @@ export function errorForStatus(
   );
 }
 
+// The adapter's operations that change the index: a failure after the request left may or may
+// not have been applied.
+const WRITES: ReadonlySet<string> = new Set(['upsert', 'upsertMany', 'delete']);
+
+// Connection failures that happen before a byte of the request reaches a node.
+const NEVER_SENT = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH/;
+
+/**
+ * Whether a failed write is known not to have been applied ('NOT_APPLIED') or may have been
+ * ('UNKNOWN'): a timeout or a connection lost after the request was sent leaves the node free to
+ * finish it. Writes replace by id, so retrying either is safe.
+ */
+function writeOutcome(error: unknown): 'UNKNOWN' | 'NOT_APPLIED' {
+  if (error instanceof esErrors.TimeoutError) return 'UNKNOWN';
+  if (error instanceof esErrors.NoLivingConnectionsError) return 'NOT_APPLIED';
+  if (error instanceof esErrors.ConnectionError) {
+    const code = (error.cause as { code?: unknown } | undefined)?.code;
+    const text = `${typeof code === 'string' ? code : ''} ${error.message}`;
+    return NEVER_SENT.test(text) ? 'NOT_APPLIED' : 'UNKNOWN';
+  }
+  if (error instanceof esErrors.ResponseError) return 'NOT_APPLIED';
+  return 'UNKNOWN';
+}
+
 /**
  * Turns anything the client throws into an AppError so no vendor error leaves the adapter:
  * no connection, a timeout or no living node become INDEX_UNAVAILABLE; an HTTP error keeps its
- * status in details.
+ * status in details. A failed write says in details.outcome whether it may have been applied
+ * ('UNKNOWN': retry, writes are idempotent) or was not ('NOT_APPLIED').
  */
 export function translateEsError(
   error: unknown,
@@ -87,6 +112,16 @@ export function translateEsError(
           : error instanceof esErrors.ElasticsearchClientError
             ? error.name
             : 'unexpected';
+  if (WRITES.has(operation)) {
+    const outcome = writeOutcome(error);
+    return new IndexUnavailableError(
+      outcome === 'UNKNOWN'
+        ? `Elasticsearch failed during the ${operation}: it may or may not have been applied; retrying is safe (writes replace by id)`
+        : `Elasticsearch is unavailable (${operation}); nothing was written`,
+      { operation, reason, outcome },
+      { cause: error },
+    );
+  }
   return new IndexUnavailableError(
     `Elasticsearch is unavailable (${operation})`,
     { operation, reason },

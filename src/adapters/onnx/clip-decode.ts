@@ -11,6 +11,7 @@ import {
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
 } from '../../errors/app-error';
+import { describeNonPhoto, PHOTO_FORMATS, sniffPhotoFormat } from '../../lib/image-sniff';
 import { cmykToRgb, gifTransparentColour, rgbaToRgbUnderColour } from './clip-colour';
 
 /** Formats a product photo may come in; others (svg, pdf, raw pixels, ...) are refused. */
@@ -24,6 +25,14 @@ const SUPPORTED_FORMATS: ReadonlySet<string> = new Set([
   'tiff',
 ]);
 
+/**
+ * Longest side over shortest side beyond which a photo is refused from its header. CLIP sees a
+ * centre square, so a 1:50 image shows it 2% of the photo; and libvips decodes very long thin
+ * images a row at a time (a 1 x 40 000 000 PNG of 800 KB took 48 s of CPU), so they are
+ * refused before decoding, with a reason that says why.
+ */
+const MAX_ASPECT_RATIO = 50;
+
 export interface DecodedImage {
   /** Packed 8-bit RGB, row-major, EXIF-oriented. */
   readonly rgb: Buffer;
@@ -35,7 +44,11 @@ export interface DecodedImage {
 function translateDecodeError(error: unknown, maxInputPixels: number): Error {
   const message = error instanceof Error ? error.message : String(error);
   if (/unsupported image format|missing|empty/i.test(message)) {
-    return new UnsupportedMediaTypeError('not a supported image', {}, { cause: error });
+    return new UnsupportedMediaTypeError(
+      'not a supported image',
+      { supported: PHOTO_FORMATS },
+      { cause: error },
+    );
   }
   if (/pixel limit/i.test(message)) {
     return new PayloadTooLargeError(
@@ -66,23 +79,57 @@ export async function guarded<T>(maxInputPixels: number, step: () => Promise<T>)
   try {
     return await step();
   } catch (error) {
-    if (error instanceof UnsupportedMediaTypeError) throw error;
+    if (error instanceof UnsupportedMediaTypeError || error instanceof BadUserInputError) {
+      throw error;
+    }
     throw translateDecodeError(error, maxInputPixels);
   }
 }
 
-/** Reads the header only; refuses empty input and formats outside SUPPORTED_FORMATS. */
+/**
+ * Refuses, from the first bytes and before libvips sees them, anything that is not one of the
+ * photo formats: SVG, PDF and the other formats libvips could render cost seconds and hundreds
+ * of megabytes before being refused after the fact.
+ */
+function refuseNonPhoto(bytes: Uint8Array): void {
+  if (sniffPhotoFormat(bytes) !== undefined) return;
+  const detected = describeNonPhoto(bytes);
+  throw new UnsupportedMediaTypeError(
+    detected === 'empty'
+      ? 'empty upload'
+      : `not a supported photo format (${PHOTO_FORMATS.join(', ')})`,
+    { detected, supported: PHOTO_FORMATS },
+  );
+}
+
+/**
+ * Reads the header only; refuses empty input and anything whose first bytes are not a photo
+ * format, then formats outside SUPPORTED_FORMATS.
+ */
 export async function inspect(bytes: Uint8Array, maxInputPixels: number): Promise<Metadata> {
-  if (bytes.length === 0) throw new UnsupportedMediaTypeError('empty upload', {});
+  refuseNonPhoto(bytes);
   return guarded(maxInputPixels, async () => {
     const meta = await sharp(bytes, sharpOptions(maxInputPixels)).metadata();
     if (!SUPPORTED_FORMATS.has(meta.format)) {
       throw new UnsupportedMediaTypeError(`image format ${String(meta.format)} is not supported`, {
         format: meta.format,
+        supported: PHOTO_FORMATS,
       });
     }
+    refuseExtremeAspect(meta);
     return meta;
   });
+}
+
+function refuseExtremeAspect(meta: Metadata): void {
+  const { width, height } = meta;
+  if (width === undefined || height === undefined || width < 1 || height < 1) return;
+  if (Math.max(width, height) / Math.min(width, height) > MAX_ASPECT_RATIO) {
+    throw new BadUserInputError(
+      `image is ${width}x${height}: sides more than ${MAX_ASPECT_RATIO} times apart`,
+      { reason: 'IMAGE_ASPECT_RATIO', width, height, maxAspectRatio: MAX_ASPECT_RATIO },
+    );
+  }
 }
 
 export function checkRgb(channels: number): void {

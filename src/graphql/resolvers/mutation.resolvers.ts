@@ -15,7 +15,9 @@ export const mutationResolvers: MutationResolvers = {
 
   async indexProducts(_parent, args, ctx) {
     const settled = await Promise.allSettled(
-      args.inputs.map((input) => toProductInput(input, ctx.limits.maxUploadBytes)),
+      args.inputs.map((input, i) =>
+        toProductInput(input, ctx.limits.maxUploadBytes, `inputs.${i}`),
+      ),
     );
     const inputs = settled.map((result, i) => {
       if (result.status === 'fulfilled') return result.value;

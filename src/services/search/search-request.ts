@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { FusionOptions, FusionWeights, ProductFilter } from '../../domain/search';
+import type { CursorPosition } from './cursor';
 import { decodeCursor } from './cursor';
 import { filterSchema } from './filter.schema';
 import { fusionSchema } from './fusion.schema';
@@ -28,6 +29,8 @@ export interface SearchPlan {
   readonly filter: ProductFilter;
   readonly first: number;
   readonly offset: number;
+  /** The cursor the page continues from (its key resumes single-list searches by keyset). */
+  readonly after: CursorPosition | undefined;
   /** How deep every list is read: the cursor's depth, never above the configured one. */
   readonly depth: number;
   readonly minScore: number | undefined;
@@ -102,6 +105,7 @@ export function searchRequestParser(limits: SearchLimits): (request: SearchReque
     filter: request.filter,
     first: request.first,
     offset: request.after?.offset ?? 0,
+    after: request.after,
     depth: Math.min(request.after?.depth ?? limits.depth, limits.depth),
     minScore: request.minScore,
     fusion: request.fusion,

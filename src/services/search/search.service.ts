@@ -1,7 +1,7 @@
 import type { SearchHit } from '../../domain/search';
 import type { Embedder } from '../../ports/embedder.port';
 import type { ProductIndex } from '../../ports/product-index.port';
-import { encodeCursor } from './cursor';
+import { encodeCursor, keysetStart } from './cursor';
 import { fuse } from './fusion';
 import { buildRankedLists, QUERY_BUILDERS } from './query-kinds/query-kinds.registry';
 import type { SearchLimits } from './search-limits';
@@ -50,21 +50,35 @@ export class SearchService {
       plan.parts,
       QUERY_BUILDERS,
       { embedder: this.embedder, index: this.index, filter: plan.filter },
-      { pageEnd: plan.offset + plan.first + 1, depth: plan.depth, minScore: plan.minScore },
+      // A keyset page reads `first` further, so up to `first` products added ahead of the
+      // cursor since the last page do not cut this page short.
+      {
+        pageEnd: plan.offset + plan.first + 1 + (plan.after?.key === undefined ? 0 : plan.first),
+        depth: plan.depth,
+        minScore: plan.minScore,
+      },
     );
     const fused = fuse(lists, plan.fusion);
     const { minScore } = plan;
     const kept = minScore === undefined ? fused : fused.filter((hit) => hit.score >= minScore);
     const reachable = kept.slice(0, plan.depth);
-    const page = reachable.slice(plan.offset, plan.offset + plan.first);
+    // One list keeps native scores (stable per product), so it resumes after the cursor's
+    // (score, id); fused scores and ranks move with the catalog, so fusion resumes at the offset.
+    const keyed = lists.length === 1;
+    const start = keyed ? keysetStart(reachable, plan.after) : plan.offset;
+    const page = reachable.slice(start, start + plan.first);
     const edges = page.map((hit, i) => ({
       hit,
-      cursor: encodeCursor({ offset: plan.offset + i + 1, depth: plan.depth }),
+      cursor: encodeCursor({
+        offset: start + i + 1,
+        depth: plan.depth,
+        ...(keyed ? { key: { score: hit.score, productId: hit.productId } } : {}),
+      }),
     }));
     return {
       edges,
-      hasNextPage: reachable.length > plan.offset + plan.first,
-      hasPreviousPage: plan.offset > 0,
+      hasNextPage: reachable.length > start + plan.first,
+      hasPreviousPage: start > 0,
       endCursor: edges.at(-1)?.cursor ?? null,
     };
   }
