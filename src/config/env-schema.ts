@@ -61,6 +61,8 @@ export const envSchema = z.object({
   ES_HNSW_M: int(2, 512).default(es.hnsw.m),
   ES_HNSW_EF_CONSTRUCTION: int(10, 4096).default(es.hnsw.efConstruction),
   ES_REQUEST_TIMEOUT_MS: int(100, 600_000).default(es.requestTimeoutMs),
+  // SQLite in-memory vector index (issue 13).
+  SQLITE_READ_WORKERS: int(1, 64).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -55,8 +55,16 @@ function authOf(e: Env): ElasticsearchAuth | undefined {
   return undefined;
 }
 
-function indexSettings(e: Env): IndexSettings {
-  if (e.ES_URL === undefined) return { kind: 'sqlite', dataDir: e.DATA_DIR };
+function indexSettings(e: Env, machine: MachineFacts): IndexSettings {
+  if (e.ES_URL === undefined) {
+    return {
+      kind: 'sqlite',
+      dataDir: e.DATA_DIR,
+      readWorkers:
+        e.SQLITE_READ_WORKERS ??
+        Math.min(DEFAULTS.sqlite.maxDefaultReadWorkers, Math.max(1, machine.availableParallelism)),
+    };
+  }
   return {
     kind: 'elasticsearch',
     url: e.ES_URL,
@@ -103,7 +111,7 @@ function nest(e: Env, machine: MachineFacts): Config {
     },
     search: { ...DEFAULTS.search, depth: e.SEARCH_DEPTH },
     indexing: { maxImagesPerProduct: e.MAX_IMAGES_PER_PRODUCT },
-    index: indexSettings(e),
+    index: indexSettings(e, machine),
   };
 }
 
