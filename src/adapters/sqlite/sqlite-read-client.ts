@@ -41,7 +41,7 @@ function stoppedError(reason: StopReason, cause: unknown): AppError {
 }
 
 /** Products re-scored exactly after the int8 scan, for a page of k (see bench/README.md). */
-export function candidatesFor(k: number): number {
+function candidatesFor(k: number): number {
   return 2 * k + 64;
 }
 
