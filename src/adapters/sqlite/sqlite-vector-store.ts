@@ -417,7 +417,9 @@ export class VectorStoreReader {
     const v = this.views;
     const dims = v.buffers.dims;
     Atomics.load(v.control, VERSION);
-    const rowCount = Atomics.load(v.control, ROWS);
+    // The control array outlives a growth: a search that started on the old buffers before
+    // their replacement arrived reads no further than they reach (rows past that are newer).
+    const rowCount = Math.min(Atomics.load(v.control, ROWS), v.buffers.rowCapacity);
     const q = this.query;
     quantize(vector, q, 0);
     const top = new TopRows(Math.max(1, candidates));
