@@ -18,6 +18,7 @@ export function createIndex(
     case 'sqlite':
       return new SqliteProductIndex({
         dataDir: settings.dataDir,
+        readWorkers: settings.readWorkers,
         binding,
         logger: logger.child({ component: 'sqlite-index' }),
       });

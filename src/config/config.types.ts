@@ -173,6 +173,11 @@ interface SqliteIndexSettings {
   readonly kind: 'sqlite';
   /** `DATA_DIR`: folder of the SQLite files. Default './data'. */
   readonly dataDir: string;
+  /**
+   * `SQLITE_READ_WORKERS`: threads scanning the shared in-memory vector index (one more runs
+   * BM25). Default: every core (`os.availableParallelism()`), at most 16.
+   */
+  readonly readWorkers: number;
 }
 
 export type ElasticsearchAuth =

@@ -33,7 +33,7 @@ export const DEFAULTS = deepFreeze({
   },
   search: { defaultFirst: 10, maxFirst: 100, depth: 200, maxTextLength: 1000 },
   indexing: { maxImagesPerProduct: 10, maxBatch: 100, fetchConcurrency: 8 },
-  sqlite: { dataDir: './data' },
+  sqlite: { dataDir: './data', maxDefaultReadWorkers: 16 },
   elasticsearch: {
     indexPrefix: 'products',
     hnsw: { m: 16, efConstruction: 100 },

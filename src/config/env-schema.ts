@@ -114,6 +114,8 @@ export const envSchema = z.object({
   HTTP_REQUEST_TIMEOUT_MS: int(100, 3_600_000).default(DEFAULTS.connections.requestTimeoutMs),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: int(100, 600_000).default(DEFAULTS.connections.keepAliveTimeoutMs),
   HTTP_MAX_CONNECTIONS: int(1, 1_000_000).default(DEFAULTS.connections.maxConnections),
+  // SQLite in-memory vector index (issue 13).
+  SQLITE_READ_WORKERS: int(1, 64).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

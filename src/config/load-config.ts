@@ -87,8 +87,16 @@ function authOf(e: Env): ElasticsearchAuth | undefined {
   return undefined;
 }
 
-function indexSettings(e: Env): IndexSettings {
-  if (e.ES_URL === undefined) return { kind: 'sqlite', dataDir: e.DATA_DIR };
+function indexSettings(e: Env, machine: MachineFacts): IndexSettings {
+  if (e.ES_URL === undefined) {
+    return {
+      kind: 'sqlite',
+      dataDir: e.DATA_DIR,
+      readWorkers:
+        e.SQLITE_READ_WORKERS ??
+        Math.min(DEFAULTS.sqlite.maxDefaultReadWorkers, Math.max(1, machine.availableParallelism)),
+    };
+  }
   return {
     kind: 'elasticsearch',
     url: e.ES_URL,
@@ -164,7 +172,7 @@ function nest(e: Env, machine: MachineFacts): Config {
       maxBatch: e.INDEX_MAX_BATCH,
       fetchConcurrency: e.INDEX_FETCH_CONCURRENCY,
     },
-    index: indexSettings(e),
+    index: indexSettings(e, machine),
     auth: {
       // Asking for search keys is asking for keys, in any NODE_ENV.
       mode:

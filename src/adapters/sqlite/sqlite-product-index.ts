@@ -34,6 +34,8 @@ import { translateSqliteError } from './sqlite-errors';
 import { SqliteReadClient } from './sqlite-read-client';
 import { checkBinding, configureConnection, migrate } from './sqlite-schema';
 import { ProductWriter } from './sqlite-writes';
+import type { StoredProduct } from './sqlite-vector-store';
+import { VectorStore } from './sqlite-vector-store';
 
 export interface SqliteProductIndexOptions {
   /** Directory holding `catalog.sqlite` (and its -wal/-shm files); created when missing. */
@@ -42,16 +44,21 @@ export interface SqliteProductIndexOptions {
   readonly logger?: pino.Logger;
   /** How long a write waits for another process's lock before INDEX_UNAVAILABLE. */
   readonly busyTimeoutMs?: number;
+  /** Threads scanning the in-memory vector index (SQLITE_READ_WORKERS); default 2. */
+  readonly readWorkers?: number;
 }
 
 export const CATALOG_FILE = 'catalog.sqlite';
 const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+const DEFAULT_READ_WORKERS = 2;
 
 /** Everything that exists only while the database is open. */
 interface OpenState {
   readonly db: Database.Database;
   readonly writer: ProductWriter;
-  /** Runs the searches on a worker thread with its own read-only connection. */
+  /** The in-memory vector index the read workers scan; SQLite stays the durable copy. */
+  readonly store: VectorStore;
+  /** Runs the searches on worker threads. */
   readonly reads: SqliteReadClient;
   readonly getProducts: Database.Statement;
   readonly getImageVectors: Database.Statement;
@@ -69,13 +76,19 @@ function checkOptions(options: SqliteProductIndexOptions): void {
   if (typeof binding.modelId !== 'string' || binding.modelId.length === 0) {
     throw new TypeError(`binding.modelId must be a non-empty string, got ${binding.modelId}`);
   }
+  const { readWorkers } = options;
+  if (readWorkers !== undefined && (!Number.isInteger(readWorkers) || readWorkers < 1)) {
+    throw new TypeError(`readWorkers must be a positive integer, got ${readWorkers}`);
+  }
 }
 
 /**
  * The embedded ProductIndex: one SQLite file (better-sqlite3 + sqlite-vec + FTS5), zero setup.
  * Writes, getMany and getImageVectors run synchronously on the main connection, each one short
- * statement or transaction; the searches, whose exact kNN scan is long, run on a worker thread
- * (sqlite-read.worker.ts). WAL + synchronous=FULL make every resolved write durable.
+ * statement or transaction; WAL + synchronous=FULL make every resolved write durable.
+ * kNN searches scan an in-memory vector index (sqlite-vector-store.ts: int8 scan, exact
+ * re-score) on `readWorkers` threads sharing one copy of it; the index is rebuilt from SQLite
+ * at every open and updated by every write before it resolves. BM25 runs on its own thread.
  */
 export class SqliteProductIndex implements ProductIndex {
   readonly kind = 'sqlite';
@@ -83,6 +96,7 @@ export class SqliteProductIndex implements ProductIndex {
   private readonly binding: ProductIndexBinding;
   private readonly logger: pino.Logger;
   private readonly busyTimeoutMs: number;
+  private readonly readWorkers: number;
   private state: OpenState | null = null;
 
   constructor(options: SqliteProductIndexOptions) {
@@ -91,6 +105,7 @@ export class SqliteProductIndex implements ProductIndex {
     this.binding = { modelId: options.binding.modelId, dims: options.binding.dims };
     this.logger = options.logger ?? pino({ enabled: false });
     this.busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+    this.readWorkers = options.readWorkers ?? DEFAULT_READ_WORKERS;
   }
 
   async open(): Promise<void> {
@@ -103,14 +118,33 @@ export class SqliteProductIndex implements ProductIndex {
       sqliteVec.load(db);
       migrate(db);
       checkBinding(db, this.binding);
-      // After migrate: the worker's read-only connection needs the schema to exist.
-      const reads = await SqliteReadClient.start(this.file, this.busyTimeoutMs);
-      this.state = prepare(db, reads);
+      const started = process.hrtime.bigint();
+      const store = loadVectorStore(db, this.binding.dims);
+      const loadMs = Number(process.hrtime.bigint() - started) / 1e6;
+      // After migrate: the keyword worker's read-only connection needs the schema to exist.
+      const reads = await SqliteReadClient.start(
+        this.file,
+        this.busyTimeoutMs,
+        store,
+        this.readWorkers,
+      );
+      store.onGrow = (buffers) => reads.adopt(buffers);
+      this.state = prepare(db, store, reads);
+      this.logger.info(
+        {
+          file: this.file,
+          ...this.binding,
+          products: store.size,
+          vectorIndexMs: Math.round(loadMs),
+          vectorIndexBytes: store.bytes,
+          readWorkers: this.readWorkers,
+        },
+        'SQLite index open',
+      );
     } catch (error) {
       db?.close();
       throw translateSqliteError(error, 'open');
     }
-    this.logger.info({ file: this.file, ...this.binding }, 'SQLite index open');
   }
 
   async upsert(doc: ProductDocument): Promise<void> {
@@ -123,9 +157,11 @@ export class SqliteProductIndex implements ProductIndex {
   }
 
   async delete(productId: string): Promise<boolean> {
-    return this.use('delete', ({ db, writer }) =>
-      db.transaction(() => writer.remove(productId)).immediate(),
-    );
+    return this.use('delete', ({ db, writer, store }) => {
+      const existed = db.transaction(() => writer.remove(productId)).immediate();
+      store.remove(productId);
+      return existed;
+    });
   }
 
   async getMany(productIds: readonly string[]): Promise<Array<Product | null>> {
@@ -144,14 +180,18 @@ export class SqliteProductIndex implements ProductIndex {
     return rowsToImageVectors(productIds, rows);
   }
 
-  /** Read, merge and write in one IMMEDIATE transaction, so no other writer slips in between. */
+  /**
+   * Read, merge and write in one IMMEDIATE transaction, so no other writer slips in between;
+   * then the in-memory vector index takes the new filter fields (same vectors, a fresh row),
+   * before the promise resolves, like every write.
+   */
   async updateFields(
     productId: string,
     patch: ProductPatch,
     updatedAt: string,
   ): Promise<Product | null> {
-    return this.use('updateFields', ({ db, writer, getProducts }) =>
-      db
+    return this.use('updateFields', ({ db, writer, getProducts, getImageVectors, store }) => {
+      const updated = db
         .transaction(() => {
           const [row] = getProducts.all(JSON.stringify([productId])) as ProductRow[];
           if (row === undefined) return null;
@@ -160,10 +200,22 @@ export class SqliteProductIndex implements ProductIndex {
           );
           const product: Product = { ...rowToProduct(row), ...given, updatedAt };
           writer.updateFields(product);
-          return product;
+          const rows = getImageVectors.all(JSON.stringify([productId])) as ImageVectorRow[];
+          return { product, vectors: rowsToImageVectors([productId], rows)[0] ?? [] };
         })
-        .immediate(),
-    );
+        .immediate();
+      if (updated === null) return null;
+      const { product, vectors } = updated;
+      store.put({
+        id: product.id,
+        category: product.category,
+        price: product.price,
+        inStock: product.inStock,
+        tags: product.tags,
+        images: vectors.map((v) => ({ id: v.imageId, vector: v.vector })),
+      });
+      return product;
+    });
   }
 
   async findVectorsBySha256(sha256s: readonly string[]): Promise<Array<StoredPhotoVector | null>> {
@@ -214,10 +266,14 @@ export class SqliteProductIndex implements ProductIndex {
    * rest each in a savepoint (ProductWriter.writeEach), committed together with one fsync.
    */
   private write(operation: string, docs: readonly ProductDocument[]): UpsertOutcome[] {
-    return this.use(operation, ({ db, writer }) => {
+    return this.use(operation, ({ db, writer, store }) => {
       const outcomes = docs.map((doc) => this.dimsError(doc));
       if (outcomes.some((outcome) => outcome === null)) {
         db.transaction(() => writer.writeEach(docs, outcomes)).immediate();
+        // Committed: now the in-memory index, in order, so a repeated id ends as its last.
+        docs.forEach((doc, position) => {
+          if (outcomes[position] === null) store.put(toStored(doc));
+        });
       }
       return outcomes;
     });
@@ -275,13 +331,79 @@ export class SqliteProductIndex implements ProductIndex {
   }
 }
 
-function prepare(db: Database.Database, reads: SqliteReadClient): OpenState {
+function prepare(db: Database.Database, store: VectorStore, reads: SqliteReadClient): OpenState {
   return {
     db,
     writer: new ProductWriter(db),
+    store,
     reads,
     getProducts: db.prepare(SELECT_PRODUCTS_SQL),
     getImageVectors: db.prepare(SELECT_IMAGE_VECTORS_SQL),
     getVectorsBySha256: db.prepare(SELECT_VECTORS_BY_SHA256_SQL),
   };
+}
+
+function toStored(doc: ProductDocument): StoredProduct {
+  return {
+    id: doc.id,
+    category: doc.category,
+    price: doc.price,
+    inStock: doc.inStock,
+    tags: doc.tags,
+    images: [...doc.images]
+      .sort((a, b) => a.position - b.position)
+      .map((image) => ({ id: image.id, vector: image.vector })),
+  };
+}
+
+interface LoadProductRow {
+  readonly pk: number;
+  readonly id: string;
+  readonly category: string;
+  readonly price: number;
+  readonly in_stock: number;
+  readonly tags_json: string;
+}
+
+interface LoadImageRow {
+  readonly product_pk: number;
+  readonly id: string;
+  readonly vector: Buffer;
+}
+
+/** Builds the in-memory vector index from the catalog: one pass over products and images. */
+function loadVectorStore(db: Database.Database, dims: number): VectorStore {
+  const count = (sql: string) => db.prepare(sql).pluck().get() as number;
+  const store = new VectorStore(dims, {
+    products: count('SELECT count(*) FROM products'),
+    images: count('SELECT count(*) FROM images'),
+    tags: count('SELECT count(*) FROM product_tags'),
+  });
+  const images = db
+    .prepare('SELECT product_pk, id, vector FROM images ORDER BY product_pk, position')
+    .iterate() as IterableIterator<LoadImageRow>;
+  let image = images.next();
+  const products = db
+    .prepare('SELECT pk, id, category, price, in_stock, tags_json FROM products ORDER BY pk')
+    .iterate() as IterableIterator<LoadProductRow>;
+  for (const row of products) {
+    const vectors: Array<{ id: string; vector: Float32Array }> = [];
+    while (!image.done && image.value.product_pk < row.pk) image = images.next();
+    while (!image.done && image.value.product_pk === row.pk) {
+      // A copy: the blob's buffer is reused by the next row and may be misaligned.
+      const bytes = new Uint8Array(dims * 4);
+      bytes.set(image.value.vector.subarray(0, dims * 4));
+      vectors.push({ id: image.value.id, vector: new Float32Array(bytes.buffer) });
+      image = images.next();
+    }
+    store.put({
+      id: row.id,
+      category: row.category,
+      price: row.price,
+      inStock: row.in_stock === 1,
+      tags: JSON.parse(row.tags_json) as string[],
+      images: vectors,
+    });
+  }
+  return store;
 }

@@ -1,7 +1,7 @@
 /**
- * The main-thread side of the read thread (sqlite-read.worker.ts), over src/lib/worker-rpc.ts:
+ * The main-thread side of the read threads (sqlite-read.worker.ts), over src/lib/worker-rpc.ts:
  * a dead thread becomes INDEX_UNAVAILABLE for everything pending or later, and the AppErrors
- * the thread throws come back as the same classes.
+ * the threads throw come back as the same classes.
  */
 import path from 'node:path';
 import type { KeywordHit, VectorHit } from '../../domain/search';
@@ -16,6 +16,7 @@ import type { SerializedError, StopReason } from '../../lib/worker-rpc';
 import { WorkerClient } from '../../lib/worker-rpc';
 import type { KeywordQuery, VectorQuery } from '../../ports/product-index.port';
 import type { SqliteReadApi, SqliteReadWorkerData } from './sqlite-read.worker';
+import type { VectorStore, VectorStoreBuffers } from './sqlite-vector-store';
 
 /**
  * Rebuilds the AppError the thread threw. Only the codes translateSqliteError (or a query
@@ -39,36 +40,147 @@ function stoppedError(reason: StopReason, cause: unknown): AppError {
   );
 }
 
-export class SqliteReadClient {
-  private constructor(private readonly rpc: WorkerClient<SqliteReadApi>) {}
+/** Products re-scored exactly after the int8 scan, for a page of k (see bench/README.md). */
+function candidatesFor(k: number): number {
+  return 2 * k + 64;
+}
 
-  /** Starts the thread and resolves once its connection is open; rejects with its error. */
-  static async start(file: string, busyTimeoutMs: number): Promise<SqliteReadClient> {
-    const rpc = await WorkerClient.start<SqliteReadApi, SqliteReadWorkerData>({
-      modulePath: path.join(__dirname, 'sqlite-read.worker'),
-      data: { file, busyTimeoutMs },
-      stoppedError,
-      reviveError: reviveReadError,
-    });
-    return new SqliteReadClient(rpc);
+interface Lane {
+  readonly rpc: WorkerClient<SqliteReadApi>;
+  pending: number;
+}
+
+/**
+ * The read workers: `vectorWorkers` threads scanning the shared vector index, and one keyword
+ * thread with its own connection, so BM25 never waits behind a scan. A kNN search goes to the
+ * vector worker with the fewest searches in flight. One dead thread makes the whole read side
+ * INDEX_UNAVAILABLE (WORKER_EXITED), as with one thread: every pending and later search fails.
+ */
+export class SqliteReadClient {
+  private readonly inFlight = new Set<(error: Error) => void>();
+  private failure: Error | undefined;
+
+  private constructor(
+    private readonly vectors: readonly Lane[],
+    private readonly keywords: Lane,
+    private readonly store: VectorStore,
+  ) {}
+
+  /** Starts the threads and resolves once all are ready; rejects with the first error. */
+  static async start(
+    file: string,
+    busyTimeoutMs: number,
+    store: VectorStore,
+    vectorWorkers: number,
+  ): Promise<SqliteReadClient> {
+    const begin = (data: SqliteReadWorkerData) =>
+      WorkerClient.start<SqliteReadApi, SqliteReadWorkerData>({
+        modulePath: path.join(__dirname, 'sqlite-read.worker'),
+        data,
+        stoppedError,
+        reviveError: reviveReadError,
+      });
+    const starts = [
+      begin({ file, busyTimeoutMs }),
+      ...Array.from({ length: vectorWorkers }, () =>
+        begin({ file, busyTimeoutMs, store: store.buffers }),
+      ),
+    ];
+    const settled = await Promise.allSettled(starts);
+    const failed = settled.find((result) => result.status === 'rejected');
+    if (failed !== undefined) {
+      await Promise.all(
+        settled.map((result) => (result.status === 'fulfilled' ? result.value.terminate() : null)),
+      );
+      throw (failed as PromiseRejectedResult).reason;
+    }
+    const [keywords, ...vectors] = settled.map((result) => ({
+      rpc: (result as PromiseFulfilledResult<WorkerClient<SqliteReadApi>>).value,
+      pending: 0,
+    }));
+    return new SqliteReadClient(vectors, keywords!, store);
   }
 
-  searchVector(query: VectorQuery): Promise<VectorHit[]> {
-    // A view may sit on a large pooled buffer and cloning copies the whole buffer: own it.
-    return this.rpc.call('searchVector', [{ ...query, vector: query.vector.slice() }]);
+  async searchVector(query: VectorQuery): Promise<VectorHit[]> {
+    const k = Math.trunc(query.k);
+    if (k <= 0) return [];
+    const filter = this.store.compile(query.filter);
+    this.check();
+    if (filter === null) return [];
+    const lane = this.vectors.reduce((best, lane) => (lane.pending < best.pending ? lane : best));
+    const found = await this.call(lane, () =>
+      lane.rpc.call('searchVector', [
+        { vector: query.vector.slice(), filter, candidates: candidatesFor(k) },
+      ]),
+    );
+    const hits: VectorHit[] = Array.from(found.rows, (row, i) => ({
+      productId: this.store.productId(row),
+      imageId: this.store.imageId(found.slots[i]!),
+      similarity: found.similarities[i]!,
+    }));
+    hits.sort(
+      (a, b) =>
+        b.similarity - a.similarity ||
+        (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0),
+    );
+    const page = hits.slice(0, k);
+    const min = query.minSimilarity;
+    return min === undefined ? page : page.filter((hit) => hit.similarity >= min);
   }
 
   searchKeyword(query: KeywordQuery): Promise<KeywordHit[]> {
-    return this.rpc.call('searchKeyword', [query]);
+    return this.call(this.keywords, () => this.keywords.rpc.call('searchKeyword', [query]));
   }
 
-  /** Throws the reason searches fail, if the thread is gone. */
+  /** Hands grown buffers to every vector worker, ahead of any later search. */
+  adopt(buffers: VectorStoreBuffers): void {
+    for (const lane of this.vectors) {
+      // A dead worker fails the next search; nothing to do here.
+      lane.rpc.call('adopt', [buffers]).catch(() => undefined);
+    }
+  }
+
+  /** Throws the reason searches fail, if a thread is gone. */
   check(): void {
-    this.rpc.check();
+    if (this.failure !== undefined) throw this.failure;
+    for (const lane of [this.keywords, ...this.vectors]) {
+      const failure = lane.rpc.failure;
+      if (failure !== undefined) this.fail(failure);
+    }
+    if (this.failure !== undefined) throw this.failure;
   }
 
-  /** Stops the thread; pending searches fail as CLOSED. */
-  terminate(): Promise<void> {
-    return this.rpc.terminate();
+  /** Stops the threads; pending searches fail as CLOSED. */
+  async terminate(): Promise<void> {
+    await Promise.all([this.keywords, ...this.vectors].map((lane) => lane.rpc.terminate()));
+  }
+
+  private async call<T>(lane: Lane, work: () => Promise<T>): Promise<T> {
+    this.check();
+    lane.pending++;
+    let reject: (error: Error) => void = () => undefined;
+    const failed = new Promise<never>((_, rejectWith) => {
+      reject = rejectWith;
+    });
+    this.inFlight.add(reject);
+    try {
+      return await Promise.race([work(), failed]);
+    } catch (error) {
+      const failure = lane.rpc.failure;
+      if (failure !== undefined && this.failure === undefined) this.fail(failure);
+      throw this.failure ?? error;
+    } finally {
+      lane.pending--;
+      this.inFlight.delete(reject);
+    }
+  }
+
+  /** A thread died (not a terminate): every pending and later search fails with its error. */
+  private fail(failure: Error): void {
+    if (this.failure !== undefined) return;
+    if ((failure as AppError).details?.reason === 'CLOSED') return;
+    this.failure = failure;
+    for (const reject of this.inFlight) reject(failure);
+    this.inFlight.clear();
   }
 }

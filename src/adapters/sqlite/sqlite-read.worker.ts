@@ -1,49 +1,51 @@
 /**
- * the SQLite index's read side, on its own thread. The exact kNN scan is synchronous in
- * better-sqlite3 and takes ~135 ms at 100k images x 512 dims; on the main thread it would
- * stall every other request. This thread holds a read-only connection to the same catalog
- * file (WAL lets it read while the main connection writes) and answers one query at a time.
- *
- * Each query is one autocommit statement run to completion, so its read transaction ends with
- * it: a query received after an upsert resolved starts a new snapshot and sees that write.
+ * the SQLite index's read side, on its own threads. Two kinds run this module:
+ * - vector workers (SQLITE_READ_WORKERS of them) scan the shared in-memory vector index
+ *   (sqlite-vector-store.ts) that the main thread keeps current; they open no connection;
+ * - one keyword worker holds a read-only connection to the catalog file (WAL lets it read
+ *   while the main connection writes) for BM25 over FTS5, so a keyword search never queues
+ *   behind a kNN scan. Each keyword query is one autocommit statement run to completion, so a
+ *   query received after an upsert resolved starts a new snapshot and sees that write.
  *
  * Started by sqlite-read-client.ts through src/lib/worker-rpc.ts.
  */
 import Database from 'better-sqlite3';
-import * as sqliteVec from 'sqlite-vec';
-import type { KeywordHit, VectorHit } from '../../domain/search';
-import { serve } from '../../lib/worker-rpc';
-import type { KeywordQuery, VectorQuery } from '../../ports/product-index.port';
+import type { KeywordHit } from '../../domain/search';
+import { serve, Transfer } from '../../lib/worker-rpc';
+import type { KeywordQuery } from '../../ports/product-index.port';
 import { translateSqliteError } from './sqlite-errors';
 import { KeywordSearch } from './sqlite-keyword-search';
-import { VectorSearch } from './sqlite-vector-search';
+import type { StoreHits, StoreQuery, VectorStoreBuffers } from './sqlite-vector-store';
+import { VectorStoreReader } from './sqlite-vector-store';
 
 /** What the read thread is started with. */
 export interface SqliteReadWorkerData {
   readonly file: string;
   readonly busyTimeoutMs: number;
+  /** Set for a vector worker: the shared index it scans. Unset: the keyword worker. */
+  readonly store?: VectorStoreBuffers;
 }
 
 /** The read thread's API. Errors are AppErrors from translateSqliteError. */
 export interface SqliteReadApi {
-  searchVector(query: VectorQuery): VectorHit[];
+  searchVector(query: StoreQuery): StoreHits;
   searchKeyword(query: KeywordQuery): KeywordHit[];
+  /** Switches a vector worker to grown buffers. */
+  adopt(buffers: VectorStoreBuffers): void;
 }
 
-interface Reader {
-  readonly vectors: VectorSearch;
-  readonly keywords: KeywordSearch;
-}
-
-function openReader({ file, busyTimeoutMs }: SqliteReadWorkerData): Reader {
+function openKeywords({ file, busyTimeoutMs }: SqliteReadWorkerData): KeywordSearch {
   const db = new Database(file, { readonly: true, fileMustExist: true, timeout: busyTimeoutMs });
   try {
-    sqliteVec.load(db);
-    return { vectors: new VectorSearch(db), keywords: new KeywordSearch(db) };
+    return new KeywordSearch(db);
   } catch (error) {
     db.close();
     throw error;
   }
+}
+
+function notHere(operation: string): never {
+  throw new TypeError(`${operation} is not served by this read worker`);
 }
 
 /** Runs one search, turning a SQLite failure into the AppError the main thread rethrows. */
@@ -58,15 +60,30 @@ function translated<Q, R>(operation: string, search: (query: Q) => R): (query: Q
 }
 
 serve<SqliteReadApi, SqliteReadWorkerData>((data) => {
-  let reader: Reader;
+  if (data.store !== undefined) {
+    const store = new VectorStoreReader(data.store);
+    return {
+      searchVector: (query: StoreQuery) => {
+        const hits = store.search(query);
+        return new Transfer(hits, [
+          hits.rows.buffer,
+          hits.slots.buffer,
+          hits.similarities.buffer,
+        ] as ArrayBuffer[]);
+      },
+      searchKeyword: () => notHere('searchKeyword'),
+      adopt: (buffers: VectorStoreBuffers) => store.adopt(buffers),
+    };
+  }
+  let keywords: KeywordSearch;
   try {
-    reader = openReader(data);
+    keywords = openKeywords(data);
   } catch (error) {
     throw translateSqliteError(error, 'open');
   }
-  const { vectors, keywords } = reader;
   return {
-    searchVector: translated('searchVector', (query: VectorQuery) => vectors.search(query)),
+    searchVector: () => notHere('searchVector'),
     searchKeyword: translated('searchKeyword', (query: KeywordQuery) => keywords.search(query)),
+    adopt: () => notHere('adopt'),
   };
 });

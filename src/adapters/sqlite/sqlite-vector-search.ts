@@ -12,6 +12,9 @@ interface VectorRow {
 }
 
 /**
+ * The exact SQL scan the read worker ran before the in-memory index (sqlite-vector-store.ts);
+ * kept as the baseline of bench/embedded-knn.bench.ts and the worker tests.
+ *
  * Exact, pre-filtered kNN: the filter narrows the products first, then every image of the
  * survivors is scored with sqlite-vec's cosine distance and each product keeps its best
  * distance. Because the top k is taken after filtering, a filtered page is never short.

@@ -24,9 +24,19 @@ function elasticsearch(config: Config) {
 }
 
 describe('loadConfig', () => {
+  it('reads SQLITE_READ_WORKERS, defaulting to the cores (at most 16), and refuses 0', () => {
+    const workers = (env: Record<string, string>, cores = 3) => {
+      const { index } = loadConfig(env, { availableParallelism: cores });
+      return index.kind === 'sqlite' ? index.readWorkers : null;
+    };
+    expect(workers({ SQLITE_READ_WORKERS: '5' })).toBe(5);
+    expect(workers({}, 64)).toBe(16);
+    expect(variables(problemsOf({ SQLITE_READ_WORKERS: '0' }))).toEqual(['SQLITE_READ_WORKERS']);
+  });
+
   it('defaults to the SQLite backend and the default catalog model', () => {
     const config = loadConfig({}, machine);
-    expect(config.index).toEqual({ kind: 'sqlite', dataDir: './data' });
+    expect(config.index).toEqual({ kind: 'sqlite', dataDir: './data', readWorkers: 3 });
     expect(config.model).toEqual({
       name: 'ViT-B-32__laion2b-s34b-b79k',
       dir: undefined,
@@ -96,7 +106,7 @@ describe('loadConfig', () => {
       machine,
     );
     expect(config.http).toMatchObject({ port: 0, maxUploadBytes: 2048 });
-    expect(config.index).toEqual({ kind: 'sqlite', dataDir: '/tmp/x' });
+    expect(config.index).toEqual({ kind: 'sqlite', dataDir: '/tmp/x', readWorkers: 3 });
     expect(config.model).toMatchObject({ dir: '/models/toy', autoFetch: false });
     expect(config.inference.maxImagePixels).toBe(100);
     expect(config.indexing.maxImagesPerProduct).toBe(3);

@@ -1,0 +1,503 @@
+/**
+ * The SQLite index's in-memory vector index: one copy of every image vector (an int8 copy with
+ * a per-vector scale for the scan, the float32 original for the exact re-score) and of the
+ * product columns the filters read, in SharedArrayBuffers that the main thread writes and every
+ * read worker scans. SQLite stays the durable copy: the store is rebuilt from it at every open.
+ *
+ * Layout. A product is a *row*; its images are a contiguous run of *slots* (position order) and
+ * its tags a contiguous run of the tag pool. Rows, slots and tag entries are append-only: an
+ * upsert appends a new row and tombstones the old one, a delete tombstones. So a row or slot
+ * number always names the same product/image, and the main thread can map the numbers a worker
+ * returns to ids without racing a write.
+ *
+ * Consistency with concurrent searches. Only the main thread writes, synchronously, before the
+ * write's promise resolves: it fills the new slots and row, then tombstones the old row and
+ * publishes the new counts and a version with Atomics (sequentially consistent). A worker
+ * Atomics-loads the counts when a search starts, so it scans exactly the rows published by then:
+ * a search posted after a write resolved sees it. Growth allocates larger buffers, copies, and
+ * posts them to every worker ahead of any later search (messages to a worker are ordered); a
+ * scan already running finishes on the old buffers, which it keeps alive.
+ */
+import { cosine, inner } from 'simsimd';
+
+/** Index of each counter in the control array. */
+const VERSION = 0;
+const ROWS = 1;
+const SLOTS = 2;
+const TAG_ENTRIES = 3;
+const CONTROL_LENGTH = 4;
+
+/** The shared buffers, as handed to a worker (structured clone shares, never copies, them). */
+export interface VectorStoreBuffers {
+  readonly dims: number;
+  readonly control: SharedArrayBuffer;
+  readonly rowCapacity: number;
+  readonly slotStart: SharedArrayBuffer;
+  readonly slotCount: SharedArrayBuffer;
+  readonly alive: SharedArrayBuffer;
+  readonly category: SharedArrayBuffer;
+  readonly price: SharedArrayBuffer;
+  readonly inStock: SharedArrayBuffer;
+  readonly tagStart: SharedArrayBuffer;
+  readonly tagCount: SharedArrayBuffer;
+  readonly slotCapacity: number;
+  readonly quantized: SharedArrayBuffer;
+  readonly scale: SharedArrayBuffer;
+  readonly exact: SharedArrayBuffer;
+  readonly tagCapacity: number;
+  readonly tags: SharedArrayBuffer;
+}
+
+/** Typed views over one set of buffers. */
+class Views {
+  readonly control: Int32Array;
+  readonly slotStart: Int32Array;
+  readonly slotCount: Int32Array;
+  readonly alive: Int32Array;
+  readonly category: Int32Array;
+  readonly price: Float64Array;
+  readonly inStock: Uint8Array;
+  readonly tagStart: Int32Array;
+  readonly tagCount: Int32Array;
+  readonly quantized: Int8Array;
+  readonly scale: Float32Array;
+  readonly exact: Float32Array;
+  readonly tags: Int32Array;
+
+  constructor(readonly buffers: VectorStoreBuffers) {
+    this.control = new Int32Array(buffers.control);
+    this.slotStart = new Int32Array(buffers.slotStart);
+    this.slotCount = new Int32Array(buffers.slotCount);
+    this.alive = new Int32Array(buffers.alive);
+    this.category = new Int32Array(buffers.category);
+    this.price = new Float64Array(buffers.price);
+    this.inStock = new Uint8Array(buffers.inStock);
+    this.tagStart = new Int32Array(buffers.tagStart);
+    this.tagCount = new Int32Array(buffers.tagCount);
+    this.quantized = new Int8Array(buffers.quantized);
+    this.scale = new Float32Array(buffers.scale);
+    this.exact = new Float32Array(buffers.exact);
+    this.tags = new Int32Array(buffers.tags);
+  }
+}
+
+const sab = (bytes: number) => new SharedArrayBuffer(Math.max(8, bytes));
+
+function allocate(
+  dims: number,
+  control: SharedArrayBuffer,
+  rowCapacity: number,
+  slotCapacity: number,
+  tagCapacity: number,
+): VectorStoreBuffers {
+  return {
+    dims,
+    control,
+    rowCapacity,
+    slotStart: sab(rowCapacity * 4),
+    slotCount: sab(rowCapacity * 4),
+    alive: sab(rowCapacity * 4),
+    category: sab(rowCapacity * 4),
+    price: sab(rowCapacity * 8),
+    inStock: sab(rowCapacity),
+    tagStart: sab(rowCapacity * 4),
+    tagCount: sab(rowCapacity * 4),
+    slotCapacity,
+    quantized: sab(slotCapacity * dims),
+    scale: sab(slotCapacity * 4),
+    exact: sab(slotCapacity * dims * 4),
+    tagCapacity,
+    tags: sab(tagCapacity * 4),
+  };
+}
+
+/** What the store keeps of a product: the filter columns and its image vectors. */
+export interface StoredProduct {
+  readonly id: string;
+  readonly category: string;
+  readonly price: number;
+  readonly inStock: boolean;
+  readonly tags: readonly string[];
+  /** In position order. */
+  readonly images: ReadonlyArray<{ readonly id: string; readonly vector: Float32Array }>;
+}
+
+/** A filter with its strings replaced by the store's numbers; built by VectorStore.compile. */
+export interface CompiledFilter {
+  readonly category?: number;
+  readonly minPrice?: number;
+  readonly maxPrice?: number;
+  readonly inStock?: 0 | 1;
+  readonly tags?: readonly number[];
+}
+
+export interface StoreQuery {
+  readonly vector: Float32Array;
+  readonly filter: CompiledFilter;
+  /** How many products to re-score exactly after the int8 scan. */
+  readonly candidates: number;
+}
+
+/** A worker's answer: rows, their best slot and its exact cosine, best first. */
+export interface StoreHits {
+  readonly rows: Int32Array;
+  readonly slots: Int32Array;
+  readonly similarities: Float64Array;
+}
+
+/** Quantizes `vector` into `out` with one scale for the vector; returns that scale. */
+function quantize(vector: Float32Array, out: Int8Array, offset: number): number {
+  let max = 0;
+  for (let i = 0; i < vector.length; i++) max = Math.max(max, Math.abs(vector[i]!));
+  const scale = max === 0 ? 1 : max / 127;
+  for (let i = 0; i < vector.length; i++) out[offset + i] = Math.round(vector[i]! / scale);
+  return scale;
+}
+
+const INITIAL_ROWS = 1024;
+
+/**
+ * The main thread's side: owns the id <-> number maps and is the only writer.
+ */
+export class VectorStore {
+  private views: Views;
+  private readonly rowOf = new Map<string, number>();
+  /** row -> product id and slot -> image id; append-only, so stable for in-flight searches. */
+  private readonly productIds: string[] = [];
+  private readonly imageIds: string[] = [];
+  private readonly categoryIds = new Map<string, number>();
+  private readonly tagIds = new Map<string, number>();
+  private live = 0;
+
+  /** Told of grown buffers, to hand them to the workers before any later search. */
+  onGrow: (buffers: VectorStoreBuffers) => void = () => undefined;
+
+  /** `expected` sizes the first buffers (a rebuild at open allocates once). */
+  constructor(
+    readonly dims: number,
+    expected: { readonly products: number; readonly images: number; readonly tags: number } = {
+      products: 0,
+      images: 0,
+      tags: 0,
+    },
+  ) {
+    const room = (n: number) => Math.max(INITIAL_ROWS, Math.ceil(n * 1.125));
+    this.views = new Views(
+      allocate(
+        dims,
+        sab(CONTROL_LENGTH * 4),
+        room(expected.products),
+        room(expected.images),
+        room(expected.tags),
+      ),
+    );
+  }
+
+  get buffers(): VectorStoreBuffers {
+    return this.views.buffers;
+  }
+
+  /** Live products. */
+  get size(): number {
+    return this.live;
+  }
+
+  /** Bytes held in shared memory (the int8 copy, the float32 copy and the columns). */
+  get bytes(): number {
+    const b = this.views.buffers;
+    return [
+      b.slotStart,
+      b.slotCount,
+      b.alive,
+      b.category,
+      b.price,
+      b.inStock,
+      b.tagStart,
+      b.tagCount,
+      b.quantized,
+      b.scale,
+      b.exact,
+      b.tags,
+    ].reduce((sum, buffer) => sum + buffer.byteLength, 0);
+  }
+
+  /** Replaces (or adds) a product. Visible to every search started after it returns. */
+  put(product: StoredProduct): void {
+    const { control } = this.views;
+    const row = control[ROWS]!;
+    const slot = control[SLOTS]!;
+    const tag = control[TAG_ENTRIES]!;
+    this.reserve(row + 1, slot + product.images.length, tag + product.tags.length);
+    const v = this.views;
+    const dims = this.dims;
+    product.images.forEach((image, i) => {
+      const s = slot + i;
+      v.exact.set(image.vector, s * dims);
+      v.scale[s] = quantize(image.vector, v.quantized, s * dims);
+      this.imageIds[s] = image.id;
+    });
+    const tags = [...new Set(product.tags)];
+    tags.forEach((name, i) => {
+      v.tags[tag + i] = this.intern(this.tagIds, name);
+    });
+    v.slotStart[row] = slot;
+    v.slotCount[row] = product.images.length;
+    v.category[row] = this.intern(this.categoryIds, product.category);
+    v.price[row] = product.price;
+    v.inStock[row] = product.inStock ? 1 : 0;
+    v.tagStart[row] = tag;
+    v.tagCount[row] = tags.length;
+    v.alive[row] = 1;
+    this.productIds[row] = product.id;
+    const old = this.rowOf.get(product.id);
+    if (old !== undefined) Atomics.store(v.alive, old, 0);
+    else this.live++;
+    this.rowOf.set(product.id, row);
+    Atomics.store(control, SLOTS, slot + product.images.length);
+    Atomics.store(control, TAG_ENTRIES, tag + tags.length);
+    Atomics.store(control, ROWS, row + 1);
+    Atomics.add(control, VERSION, 1);
+  }
+
+  /** Removes a product; returns whether it was there. */
+  remove(productId: string): boolean {
+    const row = this.rowOf.get(productId);
+    if (row === undefined) return false;
+    this.rowOf.delete(productId);
+    this.live--;
+    Atomics.store(this.views.alive, row, 0);
+    Atomics.add(this.views.control, VERSION, 1);
+    return true;
+  }
+
+  /** The filter in the store's numbers, or null when no product can match (unknown value). */
+  compile(filter: {
+    category?: string;
+    minPrice?: number;
+    maxPrice?: number;
+    inStock?: boolean;
+    tags?: readonly string[];
+  }): CompiledFilter | null {
+    let category: number | undefined;
+    if (filter.category !== undefined) {
+      category = this.categoryIds.get(filter.category);
+      if (category === undefined) return null;
+    }
+    const tags: number[] = [];
+    for (const name of new Set(filter.tags ?? [])) {
+      const id = this.tagIds.get(name);
+      if (id === undefined) return null;
+      tags.push(id);
+    }
+    return {
+      ...(category !== undefined ? { category } : {}),
+      ...(filter.minPrice !== undefined ? { minPrice: filter.minPrice } : {}),
+      ...(filter.maxPrice !== undefined ? { maxPrice: filter.maxPrice } : {}),
+      ...(filter.inStock !== undefined ? { inStock: filter.inStock ? 1 : 0 } : {}),
+      ...(tags.length > 0 ? { tags } : {}),
+    } as CompiledFilter;
+  }
+
+  productId(row: number): string {
+    return this.productIds[row]!;
+  }
+
+  imageId(slot: number): string {
+    return this.imageIds[slot]!;
+  }
+
+  private intern(ids: Map<string, number>, name: string): number {
+    let id = ids.get(name);
+    if (id === undefined) {
+      id = ids.size;
+      ids.set(name, id);
+    }
+    return id;
+  }
+
+  /** Grows (doubling, never shrinking) so that the counts fit; tells the workers. */
+  private reserve(rows: number, slots: number, tags: number): void {
+    const old = this.views.buffers;
+    if (rows <= old.rowCapacity && slots <= old.slotCapacity && tags <= old.tagCapacity) return;
+    const grown = (need: number, have: number) => (need <= have ? have : Math.max(need, have * 2));
+    const next = allocate(
+      this.dims,
+      old.control,
+      grown(rows, old.rowCapacity),
+      grown(slots, old.slotCapacity),
+      grown(tags, old.tagCapacity),
+    );
+    const copy = (key: keyof VectorStoreBuffers) =>
+      new Uint8Array(next[key] as SharedArrayBuffer).set(
+        new Uint8Array(old[key] as SharedArrayBuffer),
+      );
+    for (const key of [
+      'slotStart',
+      'slotCount',
+      'alive',
+      'category',
+      'price',
+      'inStock',
+      'tagStart',
+      'tagCount',
+      'quantized',
+      'scale',
+      'exact',
+      'tags',
+    ] as const) {
+      copy(key);
+    }
+    this.views = new Views(next);
+    this.onGrow(next);
+  }
+}
+
+/** A bounded min-heap of (score, row): keeps the `capacity` best rows seen. */
+class TopRows {
+  readonly scores: Float64Array;
+  readonly rows: Int32Array;
+  size = 0;
+
+  constructor(readonly capacity: number) {
+    this.scores = new Float64Array(capacity);
+    this.rows = new Int32Array(capacity);
+  }
+
+  /** The score a row must beat to enter. */
+  get floor(): number {
+    return this.size < this.capacity ? -Infinity : this.scores[0]!;
+  }
+
+  push(score: number, row: number): void {
+    const { scores, rows } = this;
+    let i: number;
+    if (this.size < this.capacity) {
+      i = this.size++;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (scores[parent]! <= score) break;
+        scores[i] = scores[parent]!;
+        rows[i] = rows[parent]!;
+        i = parent;
+      }
+    } else {
+      i = 0;
+      for (;;) {
+        const left = 2 * i + 1;
+        if (left >= this.size) break;
+        const right = left + 1;
+        const child = right < this.size && scores[right]! < scores[left]! ? right : left;
+        if (scores[child]! >= score) break;
+        scores[i] = scores[child]!;
+        rows[i] = rows[child]!;
+        i = child;
+      }
+    }
+    scores[i] = score;
+    rows[i] = row;
+  }
+}
+
+/** A worker's side: scans the shared buffers. */
+export class VectorStoreReader {
+  private views: Views;
+  private readonly query: Int8Array;
+
+  constructor(buffers: VectorStoreBuffers) {
+    this.views = new Views(buffers);
+    this.query = new Int8Array(buffers.dims);
+  }
+
+  /** Switches to grown buffers (sent by the main thread before any later search). */
+  adopt(buffers: VectorStoreBuffers): void {
+    this.views = new Views(buffers);
+  }
+
+  search({ vector, filter, candidates }: StoreQuery): StoreHits {
+    const v = this.views;
+    const dims = v.buffers.dims;
+    Atomics.load(v.control, VERSION);
+    // The control array outlives a growth: a search that started on the old buffers before
+    // their replacement arrived reads no further than they reach (rows past that are newer).
+    const rowCount = Math.min(Atomics.load(v.control, ROWS), v.buffers.rowCapacity);
+    const q = this.query;
+    quantize(vector, q, 0);
+    const top = new TopRows(Math.max(1, candidates));
+    const { alive, slotStart, slotCount, category, price, inStock, scale, quantized } = v;
+    const wantCategory = filter.category;
+    const minPrice = filter.minPrice ?? -Infinity;
+    const maxPrice = filter.maxPrice ?? Infinity;
+    const wantInStock = filter.inStock;
+    const wantTags = filter.tags;
+    for (let row = 0; row < rowCount; row++) {
+      if (alive[row] === 0) continue;
+      if (wantCategory !== undefined && category[row] !== wantCategory) continue;
+      const p = price[row]!;
+      if (p < minPrice || p > maxPrice) continue;
+      if (wantInStock !== undefined && inStock[row] !== wantInStock) continue;
+      if (wantTags !== undefined && !this.hasTags(row, wantTags)) continue;
+      const start = slotStart[row]!;
+      const end = start + slotCount[row]!;
+      if (start === end) continue;
+      let best = -Infinity;
+      for (let s = start; s < end; s++) {
+        const score = inner(q, quantized.subarray(s * dims, s * dims + dims)) * scale[s]!;
+        if (score > best) best = score;
+      }
+      if (best > top.floor) top.push(best, row);
+    }
+    return this.rescore(top, vector);
+  }
+
+  /** Exact cosine for every image of the candidate rows; best image first among equals. */
+  private rescore(top: TopRows, vector: Float32Array): StoreHits {
+    const v = this.views;
+    const dims = v.buffers.dims;
+    const n = top.size;
+    const rows = new Int32Array(n);
+    const slots = new Int32Array(n);
+    const similarities = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const row = top.rows[i]!;
+      const start = v.slotStart[row]!;
+      const end = start + v.slotCount[row]!;
+      let best = -Infinity;
+      let bestSlot = start;
+      for (let s = start; s < end; s++) {
+        const similarity = 1 - cosine(vector, v.exact.subarray(s * dims, s * dims + dims));
+        if (similarity > best) {
+          best = similarity;
+          bestSlot = s;
+        }
+      }
+      rows[i] = row;
+      slots[i] = bestSlot;
+      similarities[i] = Math.min(1, Math.max(-1, best));
+    }
+    const order = Array.from({ length: n }, (_, i) => i).sort(
+      (a, b) => similarities[b]! - similarities[a]!,
+    );
+    return {
+      rows: Int32Array.from(order, (i) => rows[i]!),
+      slots: Int32Array.from(order, (i) => slots[i]!),
+      similarities: Float64Array.from(order, (i) => similarities[i]!),
+    };
+  }
+
+  private hasTags(row: number, wanted: readonly number[]): boolean {
+    const { tags, tagStart, tagCount } = this.views;
+    const start = tagStart[row]!;
+    const end = start + tagCount[row]!;
+    for (const tag of wanted) {
+      let found = false;
+      for (let i = start; i < end; i++) {
+        if (tags[i] === tag) {
+          found = true;
+          break;
+        }
+      }
+      if (!found) return false;
+    }
+    return true;
+  }
+}
