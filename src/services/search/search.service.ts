@@ -2,8 +2,10 @@ import type { SearchHit } from '../../domain/search';
 import type { Embedder } from '../../ports/embedder.port';
 import type { ProductIndex } from '../../ports/product-index.port';
 import { encodeCursor } from './cursor';
+import { firstReadDepth, nextReadDepth, settleFused } from './fused-read';
 import { fuse } from './fusion';
-import { buildRankedLists, QUERY_BUILDERS } from './query-kinds/query-kinds.registry';
+import { onceEmbedder } from './once-embedder';
+import { buildRankedLists, countLists, QUERY_BUILDERS } from './query-kinds/query-kinds.registry';
 import type { SearchLimits } from './search-limits';
 import { checkSearchLimits } from './search-limits';
 import type { SearchPlan, SearchRequest } from './search-request';
@@ -46,13 +48,7 @@ export class SearchService {
 
   async search(request: SearchRequest): Promise<SearchPage> {
     const plan = this.parse(request);
-    const lists = await buildRankedLists(
-      plan.parts,
-      QUERY_BUILDERS,
-      { embedder: this.embedder, index: this.index, filter: plan.filter },
-      { pageEnd: plan.offset + plan.first + 1, depth: plan.depth, minScore: plan.minScore },
-    );
-    const fused = fuse(lists, plan.fusion);
+    const fused = await this.rank(plan);
     const { minScore } = plan;
     const kept = minScore === undefined ? fused : fused.filter((hit) => hit.score >= minScore);
     const reachable = kept.slice(0, plan.depth);
@@ -67,5 +63,38 @@ export class SearchService {
       hasPreviousPage: plan.offset > 0,
       endCursor: edges.at(-1)?.cursor ?? null,
     };
+  }
+
+  /**
+   * The head of the fused ranking the page needs, identical to fusing the lists read `depth`
+   * deep: fused lists are read a prefix first and deeper only until fused-read.ts proves the
+   * page (re-reading a longer prefix; each query is embedded once per search).
+   */
+  private async rank(plan: SearchPlan): Promise<SearchHit[]> {
+    const pageEnd = plan.offset + plan.first + 1;
+    const context = {
+      embedder: onceEmbedder(this.embedder),
+      index: this.index,
+      filter: plan.filter,
+    };
+    const window = { pageEnd, depth: plan.depth, minScore: plan.minScore };
+    const { parts } = plan;
+    if (countLists(parts, QUERY_BUILDERS) === 1) {
+      return fuse(await buildRankedLists(parts, QUERY_BUILDERS, context, window), plan.fusion);
+    }
+    const need = Math.min(pageEnd, plan.depth);
+    for (let readDepth = firstReadDepth(need, plan.depth); ;) {
+      const lists = await buildRankedLists(parts, QUERY_BUILDERS, context, {
+        ...window,
+        readDepth,
+      });
+      const settled = settleFused(
+        lists,
+        { readDepth, depth: plan.depth, need, minScore: plan.minScore },
+        plan.fusion,
+      );
+      if (settled !== undefined) return settled;
+      readDepth = nextReadDepth(readDepth, plan.depth);
+    }
   }
 }

@@ -16,11 +16,13 @@ export interface TextQuery {
 export const textQuery: QueryBuilder<TextQuery> = {
   listCount: 2,
   async build(part, context) {
-    const [vector] = await context.embedder.embedTexts([part.text]);
-    const lists: Array<Promise<RankedList>> = [];
-    if (vector !== undefined) lists.push(knnList(context, 'text', vector));
-    lists.push(keywordList(part.text, context));
-    return Promise.all(lists);
+    // BM25 needs no embedding: it runs while the text is embedded, and the kNN starts as soon
+    // as the vector is there, so neither list waits for the other.
+    const knn = context.embedder
+      .embedTexts([part.text])
+      .then(([vector]) => (vector === undefined ? undefined : knnList(context, 'text', vector)));
+    const [vectorList, keywords] = await Promise.all([knn, keywordList(part.text, context)]);
+    return vectorList === undefined ? [keywords] : [vectorList, keywords];
   },
 };
 

@@ -39,14 +39,15 @@ describe('SearchService', () => {
     expect(page.hasNextPage).toBe(false);
   });
 
-  it('fuses text kNN and keywords read to the fixed depth', async () => {
+  it('fuses text kNN and keywords, reading a prefix first and never past the depth', async () => {
     const index = new ScriptedIndex(vectorHits(10), [{ productId: 'kw', score: 3 }]);
     const embedder = new RecordingEmbedder();
     const service = new SearchService(embedder, index, limits);
     const page = await service.search({ text: '  red shoes ', first: 3 });
     expect(embedder.textCalls).toEqual([['red shoes']]);
-    expect(index.vectorQueries[0]!.k).toBe(50);
-    expect(index.keywordQueries[0]).toMatchObject({ text: 'red shoes', k: 50 });
+    // The first round reads 20 deep; kNN is then complete (10 < 20), and so is the keyword list.
+    expect(index.vectorQueries.map((q) => q.k)).toEqual([20]);
+    expect(index.keywordQueries).toEqual([expect.objectContaining({ text: 'red shoes', k: 20 })]);
     // kw and p000 both rank first in one list (1/61 each): the tie goes to the smaller id.
     expect(ids(page)).toEqual(['kw', 'p000', 'p001']);
   });

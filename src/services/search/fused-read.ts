@@ -1,0 +1,99 @@
+import type { FusionOptions, SearchHit } from '../../domain/search';
+import { fuse } from './fusion';
+import type { RankedList } from './ranked-list';
+import { normaliserFor } from './ranked-list';
+
+/** What the page needs from a fused ranking, and how far the lists were read. */
+export interface FusedWindow {
+  /** How many lists items were asked for (every list of one round is read this deep). */
+  readonly readDepth: number;
+  /** The deepest a list is ever read: an item below it does not count (as before). */
+  readonly depth: number;
+  /** How many of the fused ranking's first items the page needs (already capped at `depth`). */
+  readonly need: number;
+  readonly minScore: number | undefined;
+}
+
+/**
+ * Relative slack on the bound: a true score equal to the bound can round one ulp above it
+ * (a different order of additions), and a strict comparison must never trust that.
+ */
+const BOUND_SLACK = 1e-9;
+
+/**
+ * The first `need` hits of the fusion of the FULL lists (each read `depth` deep), in order
+ * and with bit-identical scores, when the prefixes read so far prove them; undefined when a
+ * deeper read is needed. Fagin's threshold algorithm with sorted access only:
+ *
+ * - A list is complete when it returned fewer items than asked (nothing below) or was read
+ *   `depth` deep (nothing below counts). Only an incomplete list can hide contributions.
+ * - An item absent from an incomplete list's prefix may still sit below it: its unknown
+ *   contribution is at most that of the next rank (RRF: w / (rrfK + read + 1); LINEAR: w times
+ *   the normalised score of the last item read, since scores descend; BM25 normalises by the
+ *   list's maximum, its first item, which every prefix already holds).
+ * - An item is final when every incomplete list has it (its fused score is then the full
+ *   fusion's, summed in the same order). The ceiling is the highest score any non-final item
+ *   (seen or unseen) could still reach. Final items strictly above the ceiling are the top of
+ *   the full fusion, in its order.
+ * - Settled when `need` of them are proven, or when the ceiling is below `minScore` (every hit
+ *   the page can keep is then proven).
+ */
+export function settleFused(
+  lists: readonly RankedList[],
+  window: FusedWindow,
+  options: FusionOptions,
+): SearchHit[] | undefined {
+  const fused = fuse(lists, options);
+  const complete = lists.map(
+    (list) => list.items.length < window.readDepth || window.readDepth >= window.depth,
+  );
+  if (complete.every(Boolean)) return fused;
+  // One list keeps its native score and order: any prefix of it is final.
+  if (lists.length === 1) return window.readDepth >= window.need ? fused : undefined;
+  const totalWeight = lists.reduce((sum, list) => sum + options.weights[list.weightKey], 0) || 1;
+  const divisor = options.mode === 'LINEAR' ? totalWeight : 1;
+  const bounds = lists.map((list, i) =>
+    complete[i] === true ? 0 : unseenBound(list, options) / divisor,
+  );
+  const members = lists.map((list) => new Set(list.items.map((item) => item.productId)));
+  let ceiling = bounds.reduce((sum, bound) => sum + bound, 0);
+  const finals: SearchHit[] = [];
+  for (const hit of fused) {
+    const missing = bounds.reduce(
+      (sum, bound, i) => (members[i]?.has(hit.productId) === true ? sum : sum + bound),
+      0,
+    );
+    if (missing === 0) finals.push(hit);
+    else ceiling = Math.max(ceiling, hit.score + missing);
+  }
+  const threshold = ceiling + Math.abs(ceiling) * BOUND_SLACK;
+  const proven: SearchHit[] = [];
+  for (const hit of finals) {
+    if (hit.score <= threshold || proven.length === window.need) break;
+    proven.push(hit);
+  }
+  const allKept = window.minScore !== undefined && threshold < window.minScore;
+  return proven.length === window.need || allKept ? proven : undefined;
+}
+
+/** The most an item below the prefix of an incomplete list can add, before LINEAR's divisor. */
+function unseenBound(list: RankedList, options: FusionOptions): number {
+  const weight = options.weights[list.weightKey];
+  if (options.mode === 'RRF') return weight / (options.rrfK + list.items.length + 1);
+  const last = list.items.at(-1);
+  return last === undefined ? 0 : weight * normaliserFor(list)(last.score);
+}
+
+/** First read depth of a fused query: a few pages' worth, so most queries settle at once. */
+export function firstReadDepth(need: number, depth: number): number {
+  return Math.min(depth, Math.max(FIRST_READ_FACTOR * need, FIRST_READ_FLOOR));
+}
+
+/** The next read depth when a round did not settle. */
+export function nextReadDepth(readDepth: number, depth: number): number {
+  return Math.min(depth, readDepth * GROWTH_FACTOR);
+}
+
+const FIRST_READ_FACTOR = 2;
+const FIRST_READ_FLOOR = 20;
+const GROWTH_FACTOR = 4;
