@@ -52,18 +52,22 @@ export function settleFused(
   if (lists.length === 1) return window.readDepth >= window.need ? fused : undefined;
   const totalWeight = lists.reduce((sum, list) => sum + options.weights[list.weightKey], 0) || 1;
   const divisor = options.mode === 'LINEAR' ? totalWeight : 1;
-  const bounds = lists.map((list, i) =>
-    complete[i] === true ? 0 : unseenBound(list, options) / divisor,
-  );
-  const members = lists.map((list) => new Set(list.items.map((item) => item.productId)));
-  let ceiling = bounds.reduce((sum, bound) => sum + bound, 0);
+  const open: OpenList[] = [];
+  lists.forEach((list, i) => {
+    if (complete[i] === true) return;
+    open.push({
+      index: i,
+      bound: unseenBound(list, options) / divisor,
+      members: new Set(list.items.map((item) => item.productId)),
+      offersImages: list.items.some((item) => item.imageId !== null),
+    });
+  });
+  const images = imageSources(lists);
+  let ceiling = open.reduce((sum, list) => sum + list.bound, 0);
   const finals: SearchHit[] = [];
   for (const hit of fused) {
-    const missing = bounds.reduce(
-      (sum, bound, i) => (members[i]?.has(hit.productId) === true ? sum : sum + bound),
-      0,
-    );
-    if (missing === 0) finals.push(hit);
+    const missing = unresolved(hit.productId, open, images.get(hit.productId));
+    if (missing === undefined) finals.push(hit);
     else ceiling = Math.max(ceiling, hit.score + missing);
   }
   const threshold = ceiling + Math.abs(ceiling) * BOUND_SLACK;
@@ -74,6 +78,47 @@ export function settleFused(
   }
   const allKept = window.minScore !== undefined && threshold < window.minScore;
   return proven.length === window.need || allKept ? proven : undefined;
+}
+
+/** A list read only partly: what an item absent from its prefix may still get from it. */
+interface OpenList {
+  readonly index: number;
+  readonly bound: number;
+  readonly members: ReadonlySet<string>;
+  readonly offersImages: boolean;
+}
+
+/** Per product, the index of the first list that gave it its shown image. */
+function imageSources(lists: readonly RankedList[]): Map<string, number> {
+  const sources = new Map<string, number>();
+  lists.forEach((list, i) => {
+    for (const item of list.items) {
+      if (item.imageId !== null && !sources.has(item.productId)) sources.set(item.productId, i);
+    }
+  });
+  return sources;
+}
+
+/**
+ * undefined when the product's fused score and shown image are final; else the most its score
+ * may still grow. The image is open while a list before the one that gave it (any list, when
+ * none did) may hold the product below its prefix, even a list of weight 0.
+ */
+function unresolved(
+  productId: string,
+  open: readonly OpenList[],
+  imageSource: number | undefined,
+): number | undefined {
+  let missing = 0;
+  let imageOpen = false;
+  for (const list of open) {
+    if (list.members.has(productId)) continue;
+    missing += list.bound;
+    if (list.offersImages && (imageSource === undefined || list.index < imageSource)) {
+      imageOpen = true;
+    }
+  }
+  return missing === 0 && !imageOpen ? undefined : missing;
 }
 
 /** The most an item below the prefix of an incomplete list can add, before LINEAR's divisor. */
