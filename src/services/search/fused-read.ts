@@ -129,16 +129,17 @@ function unseenBound(list: RankedList, options: FusionOptions): number {
   return last === undefined ? 0 : weight * normaliserFor(list)(last.score);
 }
 
-/** First read depth of a fused query: a few pages' worth, so most queries settle at once. */
-export function firstReadDepth(need: number, depth: number): number {
-  return Math.min(depth, Math.max(FIRST_READ_FACTOR * need, FIRST_READ_FLOOR));
-}
-
-/** The next read depth when a round did not settle. */
-export function nextReadDepth(readDepth: number, depth: number): number {
-  return Math.min(depth, readDepth * GROWTH_FACTOR);
+/**
+ * How deep each round reads, in order: a few pages' worth first, then the whole depth (which
+ * always settles). A prefix settles when the lists agree at the top or are short (few keyword
+ * matches, a selective filter); when they do not, growing step by step (x2, x4) measured slower
+ * than one full read (bench/README.md, "GraphQL search"): unrelated lists rarely settle before
+ * the end, so every extra round is paid for.
+ */
+export function readDepths(need: number, depth: number): number[] {
+  const first = Math.min(depth, Math.max(FIRST_READ_FACTOR * need, FIRST_READ_FLOOR));
+  return first < depth ? [first, depth] : [depth];
 }
 
 const FIRST_READ_FACTOR = 2;
 const FIRST_READ_FLOOR = 20;
-const GROWTH_FACTOR = 4;

@@ -2,7 +2,7 @@ import type { SearchHit } from '../../domain/search';
 import type { Embedder } from '../../ports/embedder.port';
 import type { ProductIndex } from '../../ports/product-index.port';
 import { encodeCursor } from './cursor';
-import { firstReadDepth, nextReadDepth, settleFused } from './fused-read';
+import { readDepths, settleFused } from './fused-read';
 import { fuse } from './fusion';
 import { onceEmbedder } from './once-embedder';
 import { buildRankedLists, countLists, QUERY_BUILDERS } from './query-kinds/query-kinds.registry';
@@ -83,18 +83,16 @@ export class SearchService {
       return fuse(await buildRankedLists(parts, QUERY_BUILDERS, context, window), plan.fusion);
     }
     const need = Math.min(pageEnd, plan.depth);
-    for (let readDepth = firstReadDepth(need, plan.depth); ;) {
+    for (const readDepth of readDepths(need, plan.depth)) {
       const lists = await buildRankedLists(parts, QUERY_BUILDERS, context, {
         ...window,
         readDepth,
       });
-      const settled = settleFused(
-        lists,
-        { readDepth, depth: plan.depth, need, minScore: plan.minScore },
-        plan.fusion,
-      );
+      const fusedWindow = { readDepth, depth: plan.depth, need, minScore: plan.minScore };
+      const settled = settleFused(lists, fusedWindow, plan.fusion);
       if (settled !== undefined) return settled;
-      readDepth = nextReadDepth(readDepth, plan.depth);
     }
+    // The last round reads the whole depth, where every list is complete and settles.
+    throw new Error('unreachable: a full-depth read always settles');
   }
 }

@@ -5,11 +5,7 @@ import type {
   VectorHit,
 } from '../../../../src/domain/search';
 import type { KeywordQuery, VectorQuery } from '../../../../src/ports/product-index.port';
-import {
-  firstReadDepth,
-  nextReadDepth,
-  settleFused,
-} from '../../../../src/services/search/fused-read';
+import { readDepths, settleFused } from '../../../../src/services/search/fused-read';
 import { fuse } from '../../../../src/services/search/fusion';
 import type { RankedList } from '../../../../src/services/search/ranked-list';
 import type { SearchRequest } from '../../../../src/services/search/search.service';
@@ -96,12 +92,13 @@ function settleByRounds(
   minScore: number | undefined,
 ): { hits: SearchHit[]; depths: number[] } {
   const depths: number[] = [];
-  for (let readDepth = firstReadDepth(need, depth); ; readDepth = nextReadDepth(readDepth, depth)) {
+  for (const readDepth of readDepths(need, depth)) {
     depths.push(readDepth);
     const prefixes = lists.map((list) => ({ ...list, items: list.items.slice(0, readDepth) }));
     const settled = settleFused(prefixes, { readDepth, depth, need, minScore }, options);
     if (settled !== undefined) return { hits: settled, depths };
   }
+  throw new Error('the last round reads the whole depth and must settle');
 }
 
 function randomLists(rand: Rand): RankedList[] {
