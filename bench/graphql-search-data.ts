@@ -40,9 +40,11 @@ export function clusteredCatalog(count: number, dims: number, clusters: number):
 }
 
 /** What one list read asked for and got, for the adapter-level read figures. */
-interface ReadCounts {
+export interface ReadCounts {
   vectorCalls: number;
   vectorAsked: number;
+  /** k of every kNN read, for Elasticsearch request sizes. */
+  vectorKs: number[];
   vectorReturned: number;
   keywordCalls: number;
   keywordAsked: number;
@@ -54,6 +56,7 @@ export function countingIndex(inner: ProductIndex): { index: ProductIndex; count
   const counts: ReadCounts = {
     vectorCalls: 0,
     vectorAsked: 0,
+    vectorKs: [],
     vectorReturned: 0,
     keywordCalls: 0,
     keywordAsked: 0,
@@ -64,6 +67,7 @@ export function countingIndex(inner: ProductIndex): { index: ProductIndex; count
     const hits = await inner.searchVector(query);
     counts.vectorCalls += 1;
     counts.vectorAsked += query.k;
+    counts.vectorKs.push(query.k);
     counts.vectorReturned += hits.length;
     return hits;
   };

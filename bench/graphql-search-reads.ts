@@ -17,6 +17,8 @@ import { seededRandom } from '../scripts/lib/seeded-random';
 import { countingIndex } from './graphql-search-data';
 
 const QUERIES = 60;
+/** A stand-in for the text tower's time (about 48 ms on a quiet machine, issue 13). */
+const MODEL_MS = 20;
 const WORDS = 'red blue leather cotton shoe boot bag hat lamp chair watch dress jacket mug'.split(
   ' ',
 );
@@ -46,7 +48,9 @@ function fixedEmbedder(dims: number): Embedder {
     modelId: 'fixed',
     dims,
     embedImages: () => Promise.reject(new Error('text only')),
-    embedTexts: (texts) => Promise.resolve(texts.map(vectorFor)),
+    // Paced like a model, so the keyword list is usually back before the vector (as in the app).
+    embedTexts: (texts) =>
+      new Promise((resolve) => setTimeout(resolve, MODEL_MS)).then(() => texts.map(vectorFor)),
     ping: () => Promise.resolve(),
     close: () => Promise.resolve(),
   };
@@ -66,9 +70,12 @@ export async function fusedReadFigures(
     (_, i) => `${word(ABSENT)} ${word(ABSENT)} ${i}`,
   );
   const embedder = fixedEmbedder(dims);
-  out('\nAdapter level, fused text search (kNN + BM25, RRF), first 20, ' + `${QUERIES} queries:\n`);
   out(
-    '| page | read | list calls/search | kNN hits asked/search | BM25 hits asked/search | ES num_candidates/search | ES rescored/search | p50 ms | same page |',
+    `\nAdapter level, fused text search (kNN + BM25, RRF), first 20, ${QUERIES} queries, ` +
+      `before and now alternating per query; the embedding is a fixed vector after ${MODEL_MS} ms:\n`,
+  );
+  out(
+    '| query words | page | read | list calls | kNN hits asked | BM25 hits asked | ES num_candidates | ES rescored | p50 ms | same page |',
   );
   out('|---|---|---|---|---|---|---|---|---|---|');
   for (const [words, texts, pageIndex] of [
@@ -76,65 +83,65 @@ export async function fusedReadFigures(
     ['in titles', matching, 2],
     ['in no title', unmatched, 0],
   ] as const) {
-    for (const mode of ['full depth (before)', 'fused read (now)'] as const) {
-      const { index, counts } = countingIndex(inner);
-      const service = new SearchService(embedder, index, limits);
-      const times: number[] = [];
-      let same = 0;
-      let candidates = 0;
-      let rescored = 0;
-      for (const text of texts) {
-        const offset = pageIndex * 20;
-        const t = performance.now();
-        let ids: string[];
-        const vectorAskedBefore = counts.vectorAsked;
-        const callsBefore = counts.vectorCalls;
-        if (mode === 'fused read (now)') {
-          let after: string | undefined;
-          // Earlier pages are fetched untimed to get the cursor, as a client would.
-          for (let p = 0; p < pageIndex; p++) {
-            after =
-              (await service.search({ text, first: 20, ...(after ? { after } : {}) })).endCursor ??
-              undefined;
-          }
-          const start = performance.now();
-          const page = await service.search({ text, first: 20, ...(after ? { after } : {}) });
-          times.push(performance.now() - start);
-          ids = page.edges.map((e) => `${e.hit.productId}:${e.hit.score}:${e.hit.imageId}`);
-        } else {
-          const lists = await buildRankedLists(
-            [{ kind: 'text', text }],
-            QUERY_BUILDERS,
-            { embedder, index, filter: {} },
-            { pageEnd: offset + 21, depth: limits.depth, minScore: undefined },
-          );
-          const fused = fuse(lists, {
-            mode: 'RRF',
-            weights: { image: 1, text: 1, keyword: 1 },
-            rrfK: 60,
-          });
-          times.push(performance.now() - t);
-          ids = fused
-            .slice(0, limits.depth)
-            .slice(offset, offset + 20)
-            .map((h) => `${h.productId}:${h.score}:${h.imageId}`);
-        }
-        // Only the timed page's kNN reads count for the Elasticsearch estimate.
-        const newCalls = counts.vectorCalls - callsBefore;
-        const lastK = newCalls > 0 ? (counts.vectorAsked - vectorAskedBefore) / newCalls : 0;
-        candidates += esCost(lastK).numCandidates * newCalls;
-        rescored += esCost(lastK).rescored * newCalls;
-        const reference = await referencePage(embedder, inner, limits, text, offset);
-        if (reference === ids.join(',')) same++;
+    const before = new Tally();
+    const now = new Tally();
+    const offset = pageIndex * 20;
+    for (const text of texts) {
+      const old = countingIndex(inner);
+      let t = performance.now();
+      const reference = await referencePage(embedder, old.index, limits, text, offset);
+      before.add(performance.now() - t, old.counts);
+      const fresh = countingIndex(inner);
+      const service = new SearchService(embedder, fresh.index, limits);
+      let after: string | undefined;
+      // Earlier pages are fetched untimed and uncounted, to get the cursor as a client would.
+      for (let p = 0; p < pageIndex; p++) {
+        const earlier = await service.search({ text, first: 20, ...(after ? { after } : {}) });
+        after = earlier.endCursor ?? undefined;
       }
-      times.sort((a, b) => a - b);
-      const perSearch = (n: number) =>
-        (n / QUERIES / (mode === 'fused read (now)' ? pageIndex + 1 : 1)).toFixed(0);
-      out(
-        `| ${words} | ${pageIndex + 1} | ${mode} | ${perSearch(counts.vectorCalls + counts.keywordCalls)} | ${perSearch(counts.vectorAsked)} | ${perSearch(counts.keywordAsked)} | ` +
-          `${(candidates / QUERIES).toFixed(0)} | ${(rescored / QUERIES).toFixed(0)} | ${times[Math.floor(times.length / 2)]?.toFixed(1)} | ${same}/${QUERIES} |`,
-      );
+      const counted = countingIndex(inner);
+      const timed = new SearchService(embedder, counted.index, limits);
+      t = performance.now();
+      const page = await timed.search({ text, first: 20, ...(after ? { after } : {}) });
+      now.add(performance.now() - t, counted.counts);
+      const ids = page.edges.map((e) => `${e.hit.productId}:${e.hit.score}:${e.hit.imageId}`);
+      if (ids.join(',') === reference) now.same += 1;
     }
+    before.same = QUERIES;
+    out(before.row(`| ${words} | ${pageIndex + 1} | full depth (before)`));
+    out(now.row(`| ${words} | ${pageIndex + 1} | fused read (now)`));
+  }
+}
+
+/** Per-search means of what the lists asked for, and latency percentiles. */
+class Tally {
+  readonly times: number[] = [];
+  calls = 0;
+  vector = 0;
+  keyword = 0;
+  candidates = 0;
+  rescored = 0;
+  same = 0;
+
+  add(ms: number, counts: ReturnType<typeof countingIndex>['counts']): void {
+    this.times.push(ms);
+    this.calls += counts.vectorCalls + counts.keywordCalls;
+    this.vector += counts.vectorAsked;
+    this.keyword += counts.keywordAsked;
+    for (const k of counts.vectorKs) {
+      this.candidates += esCost(k).numCandidates;
+      this.rescored += esCost(k).rescored;
+    }
+  }
+
+  row(prefix: string): string {
+    const n = this.times.length;
+    const sorted = [...this.times].sort((a, b) => a - b);
+    const mean = (v: number) => (v / n).toFixed(0);
+    return (
+      `${prefix} | ${mean(this.calls)} | ${mean(this.vector)} | ${mean(this.keyword)} | ` +
+      `${mean(this.candidates)} | ${mean(this.rescored)} | ${sorted[Math.floor(n / 2)]?.toFixed(1)} | ${this.same}/${n} |`
+    );
   }
 }
 

@@ -44,9 +44,10 @@ export function settleFused(
   options: FusionOptions,
 ): SearchHit[] | undefined {
   const fused = fuse(lists, options);
-  const complete = lists.map(
-    (list) => list.items.length < window.readDepth || window.readDepth >= window.depth,
-  );
+  const complete = lists.map((list) => {
+    const asked = list.asked ?? window.readDepth;
+    return list.items.length < asked || asked >= window.depth;
+  });
   if (complete.every(Boolean)) return fused;
   // One list keeps its native score and order: any prefix of it is final.
   if (lists.length === 1) return window.readDepth >= window.need ? fused : undefined;

@@ -48,6 +48,7 @@ export function buildRankedLists<P extends QueryPartBase>(
       ? Math.min(window.pageEnd, window.depth)
       : Math.min(window.readDepth ?? window.depth, window.depth),
     minSimilarity: single ? window.minScore : undefined,
+    ...(single || window.readDepth === undefined ? {} : { fullK: window.depth }),
   };
   return Promise.all(parts.map((part) => builderFor(builders, part).build(part, full))).then(
     (lists) => lists.flat(),

@@ -187,6 +187,13 @@ describe('settleFused', () => {
   });
 });
 
+/** As with a real model: a text vector arrives after the keyword list (a macrotask later). */
+class ModelPaced extends RecordingEmbedder {
+  override embedTexts(texts: readonly string[]): Promise<Float32Array[]> {
+    return new Promise((resolve) => setImmediate(resolve)).then(() => super.embedTexts(texts));
+  }
+}
+
 /** Picks the list by the query vector's axis (RecordingEmbedder): photo [0] -> 0, text -> length. */
 class ListsByAxis extends ScriptedIndex {
   constructor(
@@ -232,7 +239,9 @@ describe('SearchService with fused reads', () => {
         score,
       }));
       const index = new ListsByAxis(vectors, keywords);
-      const service = new SearchService(new RecordingEmbedder(), index, {
+      // Paced, the text kNN reads a prefix when the keyword list is empty; unpaced, all of it.
+      const embedder = seed % 2 === 0 ? new ModelPaced() : new RecordingEmbedder();
+      const service = new SearchService(embedder, index, {
         defaultFirst: 10,
         maxFirst: 100,
         depth,
