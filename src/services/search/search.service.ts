@@ -83,7 +83,12 @@ export class SearchService {
       return fuse(await buildRankedLists(parts, QUERY_BUILDERS, context, window), plan.fusion);
     }
     const need = Math.min(pageEnd, plan.depth);
-    for (const readDepth of readDepths(need, plan.depth)) {
+    // A prefix settles only when at most one list is still incomplete after it: the text kind
+    // arranges that (BM25 whole, kNN prefix only when BM25 found nothing). Photo + text has two
+    // kNN lists, which rarely agree at the top, so a prefix round would only add a round.
+    const rounds =
+      countLists(parts, QUERY_BUILDERS) === 2 ? readDepths(need, plan.depth) : [plan.depth];
+    for (const readDepth of rounds) {
       const lists = await buildRankedLists(parts, QUERY_BUILDERS, context, {
         ...window,
         readDepth,
