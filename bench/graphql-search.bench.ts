@@ -237,9 +237,16 @@ async function runBackend(backend: string, corpus: BenchCorpus): Promise<void> {
     await fusedReadFigures(index, DIMS, config.search, out);
   } finally {
     await index?.close();
-    if (esUrl !== undefined) await fetch(`${esUrl}/gsb-${process.pid}-*`, { method: 'DELETE' });
+    if (esUrl !== undefined) await deleteIndices(esUrl, `gsb-${process.pid}-*`);
     await rm(dataDir, { recursive: true, force: true });
   }
+}
+
+/** Elasticsearch refuses wildcard deletes by default (destructive_requires_name): one by one. */
+async function deleteIndices(esUrl: string, pattern: string): Promise<void> {
+  const listed = await fetch(`${esUrl}/_cat/indices/${pattern}?h=index&format=json`);
+  const names = (await listed.json()) as Array<{ index: string }>;
+  for (const { index } of names) await fetch(`${esUrl}/${index}`, { method: 'DELETE' });
 }
 
 async function main(): Promise<void> {
