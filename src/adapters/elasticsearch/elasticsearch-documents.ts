@@ -173,11 +173,16 @@ interface EsInnerHit {
   readonly fields?: Record<string, unknown>;
 }
 
-/** `fields` of a nested inner hit come back as `{ images: [{ id: ['p#0'] }] }`. */
+/**
+ * The matched image's id: `docvalue_fields` of a nested inner hit come back flat as
+ * `{ 'images.id': ['p#0'] }`; the `fields` API's shape `{ images: [{ id: ['p#0'] }] }` is still
+ * read, so a response from either request form parses.
+ */
 function innerImageId(hit: EsHit): string | null {
-  const inner = hit.inner_hits?.[IMAGES_PATH]?.hits.hits[0];
-  const nested = inner?.fields?.[IMAGES_PATH] as Array<{ id?: unknown[] }> | undefined;
-  const id = nested?.[0]?.id?.[0];
+  const fields = hit.inner_hits?.[IMAGES_PATH]?.hits.hits[0]?.fields;
+  const flat = fields?.[`${IMAGES_PATH}.id`] as unknown[] | undefined;
+  const nested = fields?.[IMAGES_PATH] as Array<{ id?: unknown[] }> | undefined;
+  const id = flat?.[0] ?? nested?.[0]?.id?.[0];
   return typeof id === 'string' ? id : null;
 }
 

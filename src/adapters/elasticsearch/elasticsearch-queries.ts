@@ -81,7 +81,10 @@ export function vectorSearchBody(query: VectorQuery): EsQuery {
     k: size,
     num_candidates: numCandidates(size),
     rescore_vector: { oversample: RESCORE_OVERSAMPLE },
-    inner_hits: { size: 1, _source: false, fields: [IMAGE_ID_FIELD] },
+    // The matched image's id from doc values: the `fields` API would parse each hit's whole
+    // nested `_source` (stored vector bytes included). Measured on 10k products, k 205: p50
+    // 171 ms against 198 ms, identical ids (bench/README.md, "GraphQL search").
+    inner_hits: { size: 1, _source: false, docvalue_fields: [IMAGE_ID_FIELD] },
   };
   if (clauses.length > 0) knn.filter = clauses;
   // For cosine fields `similarity` is the raw cosine, not the (1 + cos) / 2 score.

@@ -24,6 +24,8 @@ export interface RankedList {
   readonly scale: ScoreScale;
   /** Best first. */
   readonly items: readonly RankedItem[];
+  /** How many items the read asked for, when not the round's read depth (see fused-read.ts). */
+  readonly asked?: number;
 }
 
 type Normaliser = (score: number) => number;

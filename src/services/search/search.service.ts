@@ -2,8 +2,10 @@ import type { SearchHit } from '../../domain/search';
 import type { Embedder } from '../../ports/embedder.port';
 import type { ProductIndex } from '../../ports/product-index.port';
 import { encodeCursor, keysetStart } from './cursor';
+import { readDepths, settleFused } from './fused-read';
 import { fuse } from './fusion';
-import { buildRankedLists, QUERY_BUILDERS } from './query-kinds/query-kinds.registry';
+import { onceEmbedder } from './once-embedder';
+import { buildRankedLists, countLists, QUERY_BUILDERS } from './query-kinds/query-kinds.registry';
 import type { SearchLimits } from './search-limits';
 import { checkSearchLimits } from './search-limits';
 import type { SearchPlan, SearchRequest } from './search-request';
@@ -46,25 +48,13 @@ export class SearchService {
 
   async search(request: SearchRequest): Promise<SearchPage> {
     const plan = this.parse(request);
-    const lists = await buildRankedLists(
-      plan.parts,
-      QUERY_BUILDERS,
-      { embedder: this.embedder, index: this.index, filter: plan.filter },
-      // A keyset page reads `first` further, so up to `first` products added ahead of the
-      // cursor since the last page do not cut this page short.
-      {
-        pageEnd: plan.offset + plan.first + 1 + (plan.after?.key === undefined ? 0 : plan.first),
-        depth: plan.depth,
-        minScore: plan.minScore,
-      },
-    );
-    const fused = fuse(lists, plan.fusion);
+    const fused = await this.rank(plan);
     const { minScore } = plan;
     const kept = minScore === undefined ? fused : fused.filter((hit) => hit.score >= minScore);
     const reachable = kept.slice(0, plan.depth);
     // One list keeps native scores (stable per product), so it resumes after the cursor's
     // (score, id); fused scores and ranks move with the catalog, so fusion resumes at the offset.
-    const keyed = lists.length === 1;
+    const keyed = countLists(plan.parts, QUERY_BUILDERS) === 1;
     const start = keyed ? keysetStart(reachable, plan.after) : plan.offset;
     const page = reachable.slice(start, start + plan.first);
     const edges = page.map((hit, i) => ({
@@ -81,5 +71,43 @@ export class SearchService {
       hasPreviousPage: start > 0,
       endCursor: edges.at(-1)?.cursor ?? null,
     };
+  }
+
+  /**
+   * The head of the fused ranking the page needs, identical to fusing the lists read `depth`
+   * deep: fused lists are read a prefix first and deeper only until fused-read.ts proves the
+   * page (re-reading a longer prefix; each query is embedded once per search).
+   */
+  private async rank(plan: SearchPlan): Promise<SearchHit[]> {
+    // A keyset page reads `first` further, so up to `first` products added ahead of the
+    // cursor since the last page do not cut this page short.
+    const pageEnd = plan.offset + plan.first + 1 + (plan.after?.key === undefined ? 0 : plan.first);
+    const context = {
+      embedder: onceEmbedder(this.embedder),
+      index: this.index,
+      filter: plan.filter,
+    };
+    const window = { pageEnd, depth: plan.depth, minScore: plan.minScore };
+    const { parts } = plan;
+    if (countLists(parts, QUERY_BUILDERS) === 1) {
+      return fuse(await buildRankedLists(parts, QUERY_BUILDERS, context, window), plan.fusion);
+    }
+    const need = Math.min(pageEnd, plan.depth);
+    // A prefix settles only when at most one list is still incomplete after it: the text kind
+    // arranges that (BM25 whole, kNN prefix only when BM25 found nothing). Photo + text has two
+    // kNN lists, which rarely agree at the top, so a prefix round would only add a round.
+    const rounds =
+      countLists(parts, QUERY_BUILDERS) === 2 ? readDepths(need, plan.depth) : [plan.depth];
+    for (const readDepth of rounds) {
+      const lists = await buildRankedLists(parts, QUERY_BUILDERS, context, {
+        ...window,
+        readDepth,
+      });
+      const fusedWindow = { readDepth, depth: plan.depth, need, minScore: plan.minScore };
+      const settled = settleFused(lists, fusedWindow, plan.fusion);
+      if (settled !== undefined) return settled;
+    }
+    // The last round reads the whole depth, where every list is complete and settles.
+    throw new Error('unreachable: a full-depth read always settles');
   }
 }

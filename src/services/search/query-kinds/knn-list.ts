@@ -6,12 +6,14 @@ export async function knnList(
   context: QueryContext,
   weightKey: WeightKey,
   vector: Float32Array,
+  k: number = context.k,
 ): Promise<RankedList> {
-  const { index, filter, k, minSimilarity } = context;
+  const { index, filter, minSimilarity } = context;
   const hits = await index.searchVector({ vector, filter, k, minSimilarity });
   return {
     weightKey,
     scale: 'cosine',
+    ...(k === context.k ? {} : { asked: k }),
     items: hits.map((hit) => ({
       productId: hit.productId,
       imageId: hit.imageId,

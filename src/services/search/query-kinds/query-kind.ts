@@ -16,6 +16,12 @@ export interface QueryContext {
   /** How many hits to read per list. */
   readonly k: number;
   /**
+   * Set when a fused round reads only a prefix `k` deep: the whole depth. A builder may read a
+   * list this deep at once when that costs nothing on the critical path (BM25 runs while the
+   * text is embedded) or when a prefix could not settle the page anyway.
+   */
+  readonly fullK?: number;
+  /**
    * A cosine floor to push into a kNN query, set only when that list alone decides the ranking
    * (its native score is then the final score). The service applies `minScore` afterwards anyway.
    */

@@ -22,6 +22,11 @@ export interface ReadWindow {
   readonly pageEnd: number;
   readonly depth: number;
   readonly minScore: number | undefined;
+  /**
+   * How deep fused lists are read this round (the service reads a prefix first and deeper only
+   * when it cannot prove the page yet, see fused-read.ts); `depth` when absent.
+   */
+  readonly readDepth?: number;
 }
 
 /**
@@ -34,18 +39,28 @@ export function buildRankedLists<P extends QueryPartBase>(
   context: Omit<QueryContext, 'k' | 'minSimilarity'>,
   window: ReadWindow,
 ): Promise<RankedList[]> {
-  const listCount = parts.reduce((n, part) => n + builderFor(builders, part).listCount, 0);
   // A single list ranks exactly by its own score, so it only needs to be read as deep as the
-  // page; fused lists are always read to the same depth so pages stay stable.
-  const single = listCount === 1;
+  // page; fused lists are read as deep as the round asks, never deeper than the depth.
+  const single = countLists(parts, builders) === 1;
   const full: QueryContext = {
     ...context,
-    k: single ? Math.min(window.pageEnd, window.depth) : window.depth,
+    k: single
+      ? Math.min(window.pageEnd, window.depth)
+      : Math.min(window.readDepth ?? window.depth, window.depth),
     minSimilarity: single ? window.minScore : undefined,
+    ...(single || window.readDepth === undefined ? {} : { fullK: window.depth }),
   };
   return Promise.all(parts.map((part) => builderFor(builders, part).build(part, full))).then(
     (lists) => lists.flat(),
   );
+}
+
+/** How many ranked lists these parts yield. */
+export function countLists<P extends QueryPartBase>(
+  parts: readonly P[],
+  builders: QueryBuilders<P>,
+): number {
+  return parts.reduce((n, part) => n + builderFor(builders, part).listCount, 0);
 }
 
 function builderFor<P extends QueryPartBase>(builders: QueryBuilders<P>, part: P): QueryBuilder<P> {

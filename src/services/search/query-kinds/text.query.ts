@@ -16,20 +16,39 @@ export interface TextQuery {
 export const textQuery: QueryBuilder<TextQuery> = {
   listCount: 2,
   async build(part, context) {
-    const [vector] = await context.embedder.embedTexts([part.text]);
-    const lists: Array<Promise<RankedList>> = [];
-    if (vector !== undefined) lists.push(knnList(context, 'text', vector));
-    lists.push(keywordList(part.text, context));
-    return Promise.all(lists);
+    // BM25 needs no embedding: it runs while the text is embedded (so it reads the whole depth
+    // at no cost on the critical path), and the kNN starts as soon as the vector is there, so
+    // neither list waits for the other.
+    const keywordsRead = keywordList(part.text, context, context.fullK ?? context.k);
+    let keywordsDone: RankedList | undefined;
+    keywordsRead.then(
+      (list) => (keywordsDone = list),
+      () => undefined,
+    );
+    const knn = context.embedder.embedTexts([part.text]).then(([vector]) => {
+      if (vector === undefined) return undefined;
+      // A kNN prefix can settle the page only when the keyword list holds nothing to look up
+      // in it (fused-read.ts); otherwise the second read would follow, so read it all at once.
+      const prefixWorks = keywordsDone !== undefined && keywordsDone.items.length === 0;
+      return knnList(
+        context,
+        'text',
+        vector,
+        prefixWorks ? context.k : (context.fullK ?? context.k),
+      );
+    });
+    const [vectorList, keywords] = await Promise.all([knn, keywordsRead]);
+    return vectorList === undefined ? [keywords] : [vectorList, keywords];
   },
 };
 
-async function keywordList(text: string, context: QueryContext): Promise<RankedList> {
-  const { index, filter, k } = context;
+async function keywordList(text: string, context: QueryContext, k: number): Promise<RankedList> {
+  const { index, filter } = context;
   const hits = await index.searchKeyword({ text, filter, k });
   return {
     weightKey: 'keyword',
     scale: 'bm25',
+    ...(k === context.k ? {} : { asked: k }),
     items: hits.map((hit) => ({ productId: hit.productId, imageId: null, score: hit.score })),
   };
 }

@@ -49,7 +49,7 @@ describe('elasticsearch query builders', () => {
         k: size,
         num_candidates: Math.max(size * 10, NUM_CANDIDATES_FLOOR),
         rescore_vector: { oversample: 3 },
-        inner_hits: { size: 1, _source: false, fields: ['images.id'] },
+        inner_hits: { size: 1, _source: false, docvalue_fields: ['images.id'] },
         filter: [{ term: { category: 'x' } }],
         similarity: 0.5 - SIMILARITY_SLACK,
       },
@@ -120,6 +120,18 @@ describe('elasticsearch response mapping', () => {
       { productId: 'b', imageId: 'b#0', similarity: 0.8 },
     ]);
     expect(toVectorHits(hits, 10, 0.5).map((h) => h.productId)).toEqual(['c', 'a', 'b']);
+  });
+
+  it('reads the matched image from docvalue_fields (flat) as from the fields API (nested)', () => {
+    const flat: EsHit = {
+      _id: 'a',
+      _score: 0.75,
+      inner_hits: { images: { hits: { hits: [{ fields: { 'images.id': ['a#2'] } }] } } },
+    };
+    expect(toVectorHits([flat, hit('b', 0.75, 'b#1')], 10, undefined)).toEqual([
+      { productId: 'a', imageId: 'a#2', similarity: 0.5 },
+      { productId: 'b', imageId: 'b#1', similarity: 0.5 },
+    ]);
   });
 
   it('skips hits without a matched image and orders keyword ties by productId', () => {

@@ -39,16 +39,35 @@ describe('SearchService', () => {
     expect(page.hasNextPage).toBe(false);
   });
 
-  it('fuses text kNN and keywords read to the fixed depth', async () => {
+  it('fuses text kNN and keywords, reading a prefix first and never past the depth', async () => {
     const index = new ScriptedIndex(vectorHits(10), [{ productId: 'kw', score: 3 }]);
     const embedder = new RecordingEmbedder();
     const service = new SearchService(embedder, index, limits);
     const page = await service.search({ text: '  red shoes ', first: 3 });
     expect(embedder.textCalls).toEqual([['red shoes']]);
-    expect(index.vectorQueries[0]!.k).toBe(50);
-    expect(index.keywordQueries[0]).toMatchObject({ text: 'red shoes', k: 50 });
+    // BM25 reads the whole depth while the text is embedded; it found a product, which a kNN
+    // prefix could not place, so the kNN reads the whole depth too: one round.
+    expect(index.vectorQueries.map((q) => q.k)).toEqual([50]);
+    expect(index.keywordQueries).toEqual([expect.objectContaining({ text: 'red shoes', k: 50 })]);
     // kw and p000 both rank first in one list (1/61 each): the tie goes to the smaller id.
     expect(ids(page)).toEqual(['kw', 'p000', 'p001']);
+  });
+
+  it('reads only a kNN prefix when no product matches the words, with the same page', async () => {
+    const index = new ScriptedIndex(vectorHits(80), []);
+    // As with a real model: the vector arrives after the keyword list (a macrotask later).
+    class ModelPaced extends RecordingEmbedder {
+      override embedTexts(texts: readonly string[]): Promise<Float32Array[]> {
+        return new Promise((resolve) => setImmediate(resolve)).then(() => super.embedTexts(texts));
+      }
+    }
+    const service = new SearchService(new ModelPaced(), index, limits);
+    const page = await service.search({ text: 'zebra', first: 5 });
+    expect(index.keywordQueries.map((q) => q.k)).toEqual([50]);
+    expect(index.vectorQueries.map((q) => q.k)).toEqual([20]);
+    expect(ids(page)).toEqual(['p000', 'p001', 'p002', 'p003', 'p004']);
+    expect(page.edges[0]!.hit.score).toBe(1 / 61);
+    expect(page.hasNextPage).toBe(true);
   });
 
   it('pages through fused results without repeats or gaps', async () => {

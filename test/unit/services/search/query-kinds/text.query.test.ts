@@ -42,4 +42,24 @@ describe('textQuery', () => {
     ]);
     expect(index.keywordQueries).toEqual([{ text: 'lamp', filter: { inStock: true }, k: 40 }]);
   });
+
+  it('starts the keyword search while the text is still being embedded', async () => {
+    const index = new ScriptedIndex([], [{ productId: 'k', score: 1 }]);
+    let release: () => void = () => undefined;
+    const embedder = new RecordingEmbedder();
+    const slow = Object.assign(Object.create(embedder) as RecordingEmbedder, {
+      embedTexts: (texts: readonly string[]) =>
+        new Promise<Float32Array[]>((resolve) => {
+          release = () => resolve(texts.map(() => new Float32Array([0, 1, 0, 0])));
+        }),
+    });
+    const built = textQuery.build({ kind: 'text', text: 'lamp' }, context(index, slow));
+    await Promise.resolve();
+    expect(index.keywordQueries).toHaveLength(1);
+    expect(index.vectorQueries).toHaveLength(0);
+    release();
+    const lists = await built;
+    expect(lists.map((l) => l.weightKey)).toEqual(['text', 'keyword']);
+    expect(index.vectorQueries).toHaveLength(1);
+  });
 });
