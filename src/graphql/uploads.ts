@@ -114,20 +114,3 @@ export async function readUpload(
     throw naming(isLimitError(error) ? tooLarge(maxBytes, error) : error, photo, file?.filename);
   }
 }
-
-/**
- * Reads every upload even when one fails, so no stream is left half-read, then throws the first
- * failure (in argument order) or returns the files in order.
- */
-export async function readUploads(
-  values: readonly UploadValue[],
-  maxBytes: number,
-  argument = 'images',
-): Promise<ReadUpload[]> {
-  const settled = await Promise.allSettled(
-    values.map((value, index) => readUpload(value, maxBytes, { argument, index })),
-  );
-  const failed = settled.find((result) => result.status === 'rejected');
-  if (failed !== undefined) throw failed.reason;
-  return settled.map((result) => (result as PromiseFulfilledResult<ReadUpload>).value);
-}

@@ -95,7 +95,10 @@ describe('SqliteProductIndex searches on a worker thread, over 20k images x 512 
     delay.disable();
     for (const hits of results) expect(hits.map((h) => h.productId)).toEqual(baseline.ids);
     expect(delay.count).toBeGreaterThan(0);
-    expect(delay.max / 1e6).toBeLessThan(baseline.ms / 2);
+    // Four scans on the event loop would stall it for at least one whole scan each; the worker
+    // pool must keep the longest stall under one (scheduling on 2 busy cores costs a few ms, so
+    // half a scan, the old bound, failed under load without anything blocking).
+    expect(delay.max / 1e6).toBeLessThan(baseline.ms);
   });
 
   it('fails pending and later searches as WORKER_EXITED when the thread dies, and ping too', async () => {
