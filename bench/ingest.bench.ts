@@ -178,7 +178,10 @@ async function serviceRun(dir: string, base: Buffer): Promise<void> {
   const images = await imageServer(base);
   const server = await startTestServer({
     DATA_DIR: path.join(dir, 'data'),
-    IMAGE_FETCH_ALLOW_PRIVATE: 'true',
+    // The image host is on 127.0.0.1: loopback is only ever reached through the allow-list.
+    IMAGE_FETCH_ALLOW_HOSTS: '127.0.0.1',
+    // One local host serves every photo; a real feed spreads over CDN hosts (default 4 each).
+    IMAGE_FETCH_MAX_PER_HOST: process.env['IMAGE_FETCH_MAX_PER_HOST'] ?? '16',
     ...(backend === 'elasticsearch'
       ? {
           ES_URL: process.env['ES_URL'] ?? 'http://127.0.0.1:9200',
