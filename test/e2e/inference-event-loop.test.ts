@@ -15,8 +15,6 @@ import { BatchingEmbedder } from '../../src/embedding/batching-embedder';
 import { colourPhoto, loadToyEmbedder } from '../helpers/toy-model';
 
 const PHOTOS = 32;
-/** Generous: a healthy loop stalls for a few ms; decoding one of these photos inline takes more. */
-const MAX_STALL_MS = 200;
 
 let onnx: OnnxEmbedder;
 let server: http.Server;
@@ -78,8 +76,9 @@ it('answers HTTP requests while a batch of big photos is embedded', async () => 
   expect(results).toHaveLength(PHOTOS);
   expect(results[0]![0]).toMatchObject({ width: 2400, height: 1800, format: 'jpeg' });
   expect(answeredDuringBatch).toBeGreaterThanOrEqual(5);
-  expect(maxStallMs).toBeLessThan(MAX_STALL_MS);
-  expect(slowestAnswerMs).toBeLessThan(MAX_STALL_MS);
-  // The loop never stalled for anything like the batch: decoding ran off the event loop.
+  // Relative to the batch measured in the same run, not a fixed number of milliseconds (a
+  // parallel suite on the other core made a fixed 200 ms bound fail with nothing blocking):
+  // had decoding run on the event loop, the loop would stall for most of the batch.
   expect(maxStallMs).toBeLessThan(batchMs / 4);
+  expect(slowestAnswerMs).toBeLessThan(batchMs / 4);
 });
