@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { EvalQuery } from './eval-qrels';
+import { photoContentType } from '../lib/photo-content-type';
 
 /** The service's FusionInput; undefined fields take the service's defaults. */
 export interface FusionSetting {
@@ -26,17 +27,6 @@ interface SearchBody {
   errors?: Array<{ message: string; extensions?: { code?: string } }>;
 }
 
-const TYPES: Record<string, string> = {
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.png': 'image/png',
-  '.webp': 'image/webp',
-  '.gif': 'image/gif',
-  '.avif': 'image/avif',
-  '.tif': 'image/tiff',
-  '.tiff': 'image/tiff',
-};
-
 async function post(url: string, query: EvalQuery, variables: object): Promise<Response> {
   if (query.image === undefined) {
     return fetch(url, {
@@ -52,7 +42,7 @@ async function post(url: string, query: EvalQuery, variables: object): Promise<R
     JSON.stringify({ query: SEARCH, variables: { ...variables, image: null } }),
   );
   form.set('map', JSON.stringify({ 0: ['variables.image'] }));
-  const type = TYPES[path.extname(query.image).toLowerCase()] ?? 'application/octet-stream';
+  const type = photoContentType(query.image);
   form.set('0', new Blob([bytes], { type }), path.basename(query.image));
   return fetch(url, {
     method: 'POST',

@@ -9,6 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FeedProduct } from './ingest-feed';
+import { photoContentType } from '../lib/photo-content-type';
 
 const INDEX_PRODUCTS = `mutation Ingest($inputs: [ProductInput!]!) {
   indexProducts(inputs: $inputs) {
@@ -44,17 +45,6 @@ export class RequestFailure extends Error {
 
 /** Codes (and the HTTP status) a later attempt may cure. */
 export const RETRYABLE = new Set(['OVERLOADED', 'INDEX_UNAVAILABLE', 'HTTP_503', 'NETWORK']);
-
-const TYPES: Record<string, string> = {
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.png': 'image/png',
-  '.webp': 'image/webp',
-  '.gif': 'image/gif',
-  '.avif': 'image/avif',
-  '.tif': 'image/tiff',
-  '.tiff': 'image/tiff',
-};
 
 interface Upload {
   readonly variablePath: string;
@@ -98,7 +88,7 @@ async function body(
     JSON.stringify(Object.fromEntries(uploads.map((u, i) => [String(i), [u.variablePath]]))),
   );
   for (const [i, upload] of uploads.entries()) {
-    const type = TYPES[path.extname(upload.file).toLowerCase()] ?? 'application/octet-stream';
+    const type = photoContentType(upload.file);
     form.set(
       String(i),
       new Blob([await readFile(upload.file)], { type }),

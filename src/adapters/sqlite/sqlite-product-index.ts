@@ -206,14 +206,9 @@ export class SqliteProductIndex implements ProductIndex {
         .immediate();
       if (updated === null) return null;
       const { product, vectors } = updated;
-      store.put({
-        id: product.id,
-        category: product.category,
-        price: product.price,
-        inStock: product.inStock,
-        tags: product.tags,
-        images: vectors.map((v) => ({ id: v.imageId, vector: v.vector })),
-      });
+      // Same vectors, in position order (getImageVectors' order), under the new fields.
+      const images = vectors.map((v, position) => ({ id: v.imageId, vector: v.vector, position }));
+      store.put(toStored({ ...product, images }));
       return product;
     });
   }
@@ -343,7 +338,12 @@ function prepare(db: Database.Database, store: VectorStore, reads: SqliteReadCli
   };
 }
 
-function toStored(doc: ProductDocument): StoredProduct {
+/** A product as the in-memory vector index keeps it: filter fields and vectors by position. */
+function toStored(
+  doc: Pick<ProductDocument, 'id' | 'category' | 'price' | 'inStock' | 'tags'> & {
+    readonly images: ReadonlyArray<{ id: string; vector: Float32Array; position: number }>;
+  },
+): StoredProduct {
   return {
     id: doc.id,
     category: doc.category,
