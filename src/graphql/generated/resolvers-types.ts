@@ -30,7 +30,28 @@ export type DeleteProductPayload = {
   readonly id: Scalars['ID']['output'];
 };
 
+/**
+ * One example: exactly one of product, upload, url and text (else BAD_USER_INPUT naming it,
+ * e.g. recommend.positive.1).
+ */
+export type ExampleInput = {
+  readonly product?: InputMaybe<ProductRefInput>;
+  readonly text?: InputMaybe<Scalars['String']['input']>;
+  readonly upload?: InputMaybe<Scalars['Upload']['input']>;
+  readonly url?: InputMaybe<Scalars['String']['input']>;
+  /** Greater than 0. */
+  readonly weight?: InputMaybe<Scalars['Float']['input']>;
+};
+
+export type FacetCount = {
+  readonly __typename?: 'FacetCount';
+  readonly count: Scalars['Int']['output'];
+  readonly value: Scalars['String']['output'];
+};
+
 export type FusionInput = {
+  /** Weight of the kNN list for the similarTo and recommend examples. */
+  readonly examplesWeight?: InputMaybe<Scalars['Float']['input']>;
   /** Weight of the kNN list for the uploaded photo. */
   readonly imageWeight?: InputMaybe<Scalars['Float']['input']>;
   /** Weight of the BM25 list over title and description. */
@@ -57,6 +78,22 @@ export type IndexProductResult = {
   /** The stored product, or null when error is set. */
   readonly product?: Maybe<Product>;
 };
+
+export type InteractionInput = {
+  /** When it happened; now when omitted. Not in the future (a little clock skew is allowed). */
+  readonly at?: InputMaybe<Scalars['DateTime']['input']>;
+  readonly productId: Scalars['ID']['input'];
+  /** The search text the shopper came from, when there was one: popularity is also kept per query. */
+  readonly query?: InputMaybe<Scalars['String']['input']>;
+  readonly sessionId?: InputMaybe<Scalars['String']['input']>;
+  readonly type: InteractionType;
+};
+
+export type InteractionType =
+  | 'ADD_TO_CART'
+  | 'CLICK'
+  | 'PURCHASE'
+  | 'VIEW';
 
 /** Why one input of a batch was refused. */
 export type ItemError = {
@@ -87,6 +124,12 @@ export type Mutation = {
    * indexed reuse their stored vector: re-indexing an unchanged catalog runs no model.
    */
   readonly indexProducts: ReadonlyArray<IndexProductResult>;
+  /**
+   * Record shopper interactions (the feedback loop). Durable once the response arrives; events
+   * are batched with other requests' events into one write. Unknown products, timestamps in the
+   * future and oversized batches fail with coded errors before anything is written.
+   */
+  readonly recordInteractions: RecordInteractionsPayload;
   /**
    * Remove photos by image id; the other photos keep their ids (positions close up). A product
    * keeps at least one photo (BAD_USER_INPUT otherwise).
@@ -122,6 +165,11 @@ export type MutationIndexProductsArgs = {
 };
 
 
+export type MutationRecordInteractionsArgs = {
+  events: ReadonlyArray<InteractionInput>;
+};
+
+
 export type MutationRemoveProductPhotosArgs = {
   id: Scalars['ID']['input'];
   imageIds: ReadonlyArray<Scalars['ID']['input']>;
@@ -131,6 +179,32 @@ export type MutationRemoveProductPhotosArgs = {
 export type MutationUpdateProductArgs = {
   id: Scalars['ID']['input'];
   patch: ProductPatch;
+};
+
+export type NearDuplicate = {
+  readonly __typename?: 'NearDuplicate';
+  readonly product: Product;
+  /** Best cosine similarity between a photo of each. */
+  readonly similarity: Scalars['Float']['output'];
+};
+
+export type NearDuplicateConnection = {
+  readonly __typename?: 'NearDuplicateConnection';
+  readonly edges: ReadonlyArray<NearDuplicateEdge>;
+  readonly pageInfo: PageInfo;
+};
+
+export type NearDuplicateEdge = {
+  readonly __typename?: 'NearDuplicateEdge';
+  readonly cursor: Scalars['String']['output'];
+  readonly node: NearDuplicateGroup;
+};
+
+export type NearDuplicateGroup = {
+  readonly __typename?: 'NearDuplicateGroup';
+  /** Its near-duplicates with larger ids, most similar first. */
+  readonly duplicates: ReadonlyArray<NearDuplicate>;
+  readonly product: Product;
 };
 
 export type PageInfo = {
@@ -147,6 +221,14 @@ export type PhotoInput = {
   readonly url?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** Products with min <= price < max (min null: no lower bound; max null: no upper bound). */
+export type PriceBucketCount = {
+  readonly __typename?: 'PriceBucketCount';
+  readonly count: Scalars['Int']['output'];
+  readonly max?: Maybe<Scalars['Float']['output']>;
+  readonly min?: Maybe<Scalars['Float']['output']>;
+};
+
 export type Product = {
   readonly __typename?: 'Product';
   readonly category: Scalars['String']['output'];
@@ -159,9 +241,22 @@ export type Product = {
   /** Id of the model whose vectors index this product. */
   readonly modelId: Scalars['String']['output'];
   readonly price: Scalars['Float']['output'];
+  /**
+   * More like this product (its stored vectors; itself excluded), for a product page's
+   * recommendations.
+   */
+  readonly similar: SearchConnection;
   readonly tags: ReadonlyArray<Scalars['String']['output']>;
   readonly title: Scalars['String']['output'];
   readonly updatedAt: Scalars['DateTime']['output'];
+};
+
+
+export type ProductSimilarArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<ProductFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  minScore?: InputMaybe<Scalars['Float']['input']>;
 };
 
 export type ProductFilter = {
@@ -224,8 +319,20 @@ export type ProductPatch = {
   readonly title?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** A stored product, or one of its photos. */
+export type ProductRefInput = {
+  /** An image id of that product (Product.images.id); all its photos when omitted. */
+  readonly imageId?: InputMaybe<Scalars['ID']['input']>;
+  readonly productId: Scalars['ID']['input'];
+};
+
 export type Query = {
   readonly __typename?: 'Query';
+  /**
+   * Catalog cleaning: products with near-identical photos (cosine >= threshold between some photo
+   * of each), grouped under the product with the smallest id, paged by that id. Needs catalog:write.
+   */
+  readonly nearDuplicateProducts: NearDuplicateConnection;
   /** One product by its catalog id, or null. */
   readonly product?: Maybe<Product>;
   /** Products by id, in the order asked, null for unknown ids. */
@@ -235,6 +342,13 @@ export type Query = {
    * At least one of `image` and `text` is required.
    */
   readonly similarImages: SearchConnection;
+};
+
+
+export type QueryNearDuplicateProductsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  threshold?: InputMaybe<Scalars['Float']['input']>;
 };
 
 
@@ -250,18 +364,55 @@ export type QueryProductsArgs = {
 
 export type QuerySimilarImagesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  collapseDuplicates?: InputMaybe<Scalars['Boolean']['input']>;
+  diversity?: InputMaybe<Scalars['Float']['input']>;
+  duplicateThreshold?: InputMaybe<Scalars['Float']['input']>;
   filter?: InputMaybe<ProductFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   fusion?: InputMaybe<FusionInput>;
   image?: InputMaybe<Scalars['Upload']['input']>;
+  imageUrl?: InputMaybe<Scalars['String']['input']>;
   minScore?: InputMaybe<Scalars['Float']['input']>;
+  popularityWeight?: InputMaybe<Scalars['Float']['input']>;
+  priceBuckets?: InputMaybe<ReadonlyArray<Scalars['Float']['input']>>;
+  recommend?: InputMaybe<RecommendInput>;
+  similarTo?: InputMaybe<ReadonlyArray<ProductRefInput>>;
+  sort?: InputMaybe<SearchSort>;
   text?: InputMaybe<Scalars['String']['input']>;
+};
+
+/**
+ * Positive and negative examples. The query vector is q = normalise(2p - n) where p and n are the
+ * weight-averaged normalised vectors of the positive and negative examples (q = p without
+ * negatives): Qdrant's average-vector strategy. Stored products in the examples are excluded from
+ * the results.
+ */
+export type RecommendInput = {
+  readonly negative?: InputMaybe<ReadonlyArray<ExampleInput>>;
+  readonly positive: ReadonlyArray<ExampleInput>;
+};
+
+export type RecordInteractionsPayload = {
+  readonly __typename?: 'RecordInteractionsPayload';
+  /** How many events were stored. */
+  readonly recorded: Scalars['Int']['output'];
 };
 
 export type SearchConnection = {
   readonly __typename?: 'SearchConnection';
   readonly edges: ReadonlyArray<SearchEdge>;
+  /**
+   * Counts over the relevant set. Category and price counts ignore the filter's own category and
+   * price bounds (so other values stay selectable); tag counts use the whole filter.
+   */
+  readonly facets: SearchFacets;
   readonly pageInfo: PageInfo;
+  /**
+   * How many products the relevant set holds: the products matching the filter, ranked within
+   * the search depth (SEARCH_DEPTH, default 200) of every ranked list, whose score is at least
+   * minScore, after near-duplicate collapse. Never more than the search depth.
+   */
+  readonly totalCount: Scalars['Int']['output'];
 };
 
 export type SearchEdge = {
@@ -270,8 +421,20 @@ export type SearchEdge = {
   readonly node: SearchHit;
 };
 
+export type SearchFacets = {
+  readonly __typename?: 'SearchFacets';
+  /** Most frequent first, then by value. */
+  readonly categories: ReadonlyArray<FacetCount>;
+  /** One per price bucket, in price order, including empty ones. */
+  readonly prices: ReadonlyArray<PriceBucketCount>;
+  /** Most frequent first, then by value. */
+  readonly tags: ReadonlyArray<FacetCount>;
+};
+
 export type SearchHit = {
   readonly __typename?: 'SearchHit';
+  /** Hits folded into this one by collapseDuplicates (empty otherwise), best first. */
+  readonly duplicates: ReadonlyArray<Product>;
   /** The photo of this product that matched best (null when only keywords matched). */
   readonly matchedImage?: Maybe<ProductImage>;
   readonly product: Product;
@@ -281,6 +444,13 @@ export type SearchHit = {
    */
   readonly score: Scalars['Float']['output'];
 };
+
+export type SearchSort =
+  /** Most recently indexed first (createdAt). */
+  | 'NEWEST'
+  | 'PRICE_ASC'
+  | 'PRICE_DESC'
+  | 'RELEVANCE';
 
 
 
@@ -358,25 +528,39 @@ export type ResolversTypes = {
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DeleteProductPayload: ResolverTypeWrapper<DeleteProductPayload>;
+  ExampleInput: ExampleInput;
+  FacetCount: ResolverTypeWrapper<FacetCount>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   FusionInput: FusionInput;
   FusionMode: FusionMode;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   IndexProductResult: ResolverTypeWrapper<Omit<IndexProductResult, 'product'> & { product?: Maybe<ResolversTypes['Product']> }>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  InteractionInput: InteractionInput;
+  InteractionType: InteractionType;
   ItemError: ResolverTypeWrapper<ItemError>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  NearDuplicate: ResolverTypeWrapper<Omit<NearDuplicate, 'product'> & { product: ResolversTypes['Product'] }>;
+  NearDuplicateConnection: ResolverTypeWrapper<Omit<NearDuplicateConnection, 'edges'> & { edges: ReadonlyArray<ResolversTypes['NearDuplicateEdge']> }>;
+  NearDuplicateEdge: ResolverTypeWrapper<Omit<NearDuplicateEdge, 'node'> & { node: ResolversTypes['NearDuplicateGroup'] }>;
+  NearDuplicateGroup: ResolverTypeWrapper<Omit<NearDuplicateGroup, 'duplicates' | 'product'> & { duplicates: ReadonlyArray<ResolversTypes['NearDuplicate']>, product: ResolversTypes['Product'] }>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   PhotoInput: PhotoInput;
+  PriceBucketCount: ResolverTypeWrapper<PriceBucketCount>;
   Product: ResolverTypeWrapper<DomainProduct>;
   ProductFilter: ProductFilter;
   ProductImage: ResolverTypeWrapper<DomainProductImage>;
   ProductInput: ProductInput;
   ProductPatch: ProductPatch;
+  ProductRefInput: ProductRefInput;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RecommendInput: RecommendInput;
+  RecordInteractionsPayload: ResolverTypeWrapper<RecordInteractionsPayload>;
   SearchConnection: ResolverTypeWrapper<Omit<SearchConnection, 'edges'> & { edges: ReadonlyArray<ResolversTypes['SearchEdge']> }>;
   SearchEdge: ResolverTypeWrapper<Omit<SearchEdge, 'node'> & { node: ResolversTypes['SearchHit'] }>;
+  SearchFacets: ResolverTypeWrapper<SearchFacets>;
   SearchHit: ResolverTypeWrapper<LoadedHit>;
+  SearchSort: SearchSort;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Upload: ResolverTypeWrapper<Scalars['Upload']['output']>;
 };
@@ -386,23 +570,35 @@ export type ResolversParentTypes = {
   Boolean: Scalars['Boolean']['output'];
   DateTime: Scalars['DateTime']['output'];
   DeleteProductPayload: DeleteProductPayload;
+  ExampleInput: ExampleInput;
+  FacetCount: FacetCount;
   Float: Scalars['Float']['output'];
   FusionInput: FusionInput;
   ID: Scalars['ID']['output'];
   IndexProductResult: Omit<IndexProductResult, 'product'> & { product?: Maybe<ResolversParentTypes['Product']> };
   Int: Scalars['Int']['output'];
+  InteractionInput: InteractionInput;
   ItemError: ItemError;
   Mutation: Record<PropertyKey, never>;
+  NearDuplicate: Omit<NearDuplicate, 'product'> & { product: ResolversParentTypes['Product'] };
+  NearDuplicateConnection: Omit<NearDuplicateConnection, 'edges'> & { edges: ReadonlyArray<ResolversParentTypes['NearDuplicateEdge']> };
+  NearDuplicateEdge: Omit<NearDuplicateEdge, 'node'> & { node: ResolversParentTypes['NearDuplicateGroup'] };
+  NearDuplicateGroup: Omit<NearDuplicateGroup, 'duplicates' | 'product'> & { duplicates: ReadonlyArray<ResolversParentTypes['NearDuplicate']>, product: ResolversParentTypes['Product'] };
   PageInfo: PageInfo;
   PhotoInput: PhotoInput;
+  PriceBucketCount: PriceBucketCount;
   Product: DomainProduct;
   ProductFilter: ProductFilter;
   ProductImage: DomainProductImage;
   ProductInput: ProductInput;
   ProductPatch: ProductPatch;
+  ProductRefInput: ProductRefInput;
   Query: Record<PropertyKey, never>;
+  RecommendInput: RecommendInput;
+  RecordInteractionsPayload: RecordInteractionsPayload;
   SearchConnection: Omit<SearchConnection, 'edges'> & { edges: ReadonlyArray<ResolversParentTypes['SearchEdge']> };
   SearchEdge: Omit<SearchEdge, 'node'> & { node: ResolversParentTypes['SearchHit'] };
+  SearchFacets: SearchFacets;
   SearchHit: LoadedHit;
   String: Scalars['String']['output'];
   Upload: Scalars['Upload']['output'];
@@ -415,6 +611,11 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 export type DeleteProductPayloadResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['DeleteProductPayload'] = ResolversParentTypes['DeleteProductPayload']> = {
   deleted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type FacetCountResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['FacetCount'] = ResolversParentTypes['FacetCount']> = {
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type IndexProductResultResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['IndexProductResult'] = ResolversParentTypes['IndexProductResult']> = {
@@ -435,14 +636,41 @@ export type MutationResolvers<ContextType = GraphqlContext, ParentType extends R
   deleteProduct?: Resolver<ResolversTypes['DeleteProductPayload'], ParentType, ContextType, RequireFields<MutationDeleteProductArgs, 'id'>>;
   indexProduct?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationIndexProductArgs, 'input'>>;
   indexProducts?: Resolver<ReadonlyArray<ResolversTypes['IndexProductResult']>, ParentType, ContextType, RequireFields<MutationIndexProductsArgs, 'inputs'>>;
+  recordInteractions?: Resolver<ResolversTypes['RecordInteractionsPayload'], ParentType, ContextType, RequireFields<MutationRecordInteractionsArgs, 'events'>>;
   removeProductPhotos?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationRemoveProductPhotosArgs, 'id' | 'imageIds'>>;
   updateProduct?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationUpdateProductArgs, 'id' | 'patch'>>;
+};
+
+export type NearDuplicateResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['NearDuplicate'] = ResolversParentTypes['NearDuplicate']> = {
+  product?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
+  similarity?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
+export type NearDuplicateConnectionResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['NearDuplicateConnection'] = ResolversParentTypes['NearDuplicateConnection']> = {
+  edges?: Resolver<ReadonlyArray<ResolversTypes['NearDuplicateEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type NearDuplicateEdgeResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['NearDuplicateEdge'] = ResolversParentTypes['NearDuplicateEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['NearDuplicateGroup'], ParentType, ContextType>;
+};
+
+export type NearDuplicateGroupResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['NearDuplicateGroup'] = ResolversParentTypes['NearDuplicateGroup']> = {
+  duplicates?: Resolver<ReadonlyArray<ResolversTypes['NearDuplicate']>, ParentType, ContextType>;
+  product?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
 };
 
 export type PageInfoResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type PriceBucketCountResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['PriceBucketCount'] = ResolversParentTypes['PriceBucketCount']> = {
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  max?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  min?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
 };
 
 export type ProductResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product']> = {
@@ -455,6 +683,7 @@ export type ProductResolvers<ContextType = GraphqlContext, ParentType extends Re
   inStock?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   modelId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   price?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  similar?: Resolver<ResolversTypes['SearchConnection'], ParentType, ContextType, Partial<ProductSimilarArgs>>;
   tags?: Resolver<ReadonlyArray<ResolversTypes['String']>, ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -471,14 +700,21 @@ export type ProductImageResolvers<ContextType = GraphqlContext, ParentType exten
 };
 
 export type QueryResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  nearDuplicateProducts?: Resolver<ResolversTypes['NearDuplicateConnection'], ParentType, ContextType, RequireFields<QueryNearDuplicateProductsArgs, 'threshold'>>;
   product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<QueryProductArgs, 'id'>>;
   products?: Resolver<ReadonlyArray<Maybe<ResolversTypes['Product']>>, ParentType, ContextType, RequireFields<QueryProductsArgs, 'ids'>>;
   similarImages?: Resolver<ResolversTypes['SearchConnection'], ParentType, ContextType, Partial<QuerySimilarImagesArgs>>;
 };
 
+export type RecordInteractionsPayloadResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['RecordInteractionsPayload'] = ResolversParentTypes['RecordInteractionsPayload']> = {
+  recorded?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type SearchConnectionResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['SearchConnection'] = ResolversParentTypes['SearchConnection']> = {
   edges?: Resolver<ReadonlyArray<ResolversTypes['SearchEdge']>, ParentType, ContextType>;
+  facets?: Resolver<ResolversTypes['SearchFacets'], ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type SearchEdgeResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['SearchEdge'] = ResolversParentTypes['SearchEdge']> = {
@@ -486,7 +722,14 @@ export type SearchEdgeResolvers<ContextType = GraphqlContext, ParentType extends
   node?: Resolver<ResolversTypes['SearchHit'], ParentType, ContextType>;
 };
 
+export type SearchFacetsResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['SearchFacets'] = ResolversParentTypes['SearchFacets']> = {
+  categories?: Resolver<ReadonlyArray<ResolversTypes['FacetCount']>, ParentType, ContextType>;
+  prices?: Resolver<ReadonlyArray<ResolversTypes['PriceBucketCount']>, ParentType, ContextType>;
+  tags?: Resolver<ReadonlyArray<ResolversTypes['FacetCount']>, ParentType, ContextType>;
+};
+
 export type SearchHitResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['SearchHit'] = ResolversParentTypes['SearchHit']> = {
+  duplicates?: Resolver<ReadonlyArray<ResolversTypes['Product']>, ParentType, ContextType>;
   matchedImage?: Resolver<Maybe<ResolversTypes['ProductImage']>, ParentType, ContextType>;
   product?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
   score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
@@ -499,15 +742,23 @@ export interface UploadScalarConfig extends GraphQLScalarTypeConfig<ResolversTyp
 export type Resolvers<ContextType = GraphqlContext> = {
   DateTime?: GraphQLScalarType;
   DeleteProductPayload?: DeleteProductPayloadResolvers<ContextType>;
+  FacetCount?: FacetCountResolvers<ContextType>;
   IndexProductResult?: IndexProductResultResolvers<ContextType>;
   ItemError?: ItemErrorResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  NearDuplicate?: NearDuplicateResolvers<ContextType>;
+  NearDuplicateConnection?: NearDuplicateConnectionResolvers<ContextType>;
+  NearDuplicateEdge?: NearDuplicateEdgeResolvers<ContextType>;
+  NearDuplicateGroup?: NearDuplicateGroupResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  PriceBucketCount?: PriceBucketCountResolvers<ContextType>;
   Product?: ProductResolvers<ContextType>;
   ProductImage?: ProductImageResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  RecordInteractionsPayload?: RecordInteractionsPayloadResolvers<ContextType>;
   SearchConnection?: SearchConnectionResolvers<ContextType>;
   SearchEdge?: SearchEdgeResolvers<ContextType>;
+  SearchFacets?: SearchFacetsResolvers<ContextType>;
   SearchHit?: SearchHitResolvers<ContextType>;
   Upload?: GraphQLScalarType;
 };

@@ -5,4 +5,6 @@ import type { SearchHit } from '../../domain/search';
 export interface LoadedHit {
   readonly hit: SearchHit;
   readonly product: Product;
+  /** Hits folded into this one by near-duplicate collapse, best first. */
+  readonly duplicates?: readonly Product[];
 }

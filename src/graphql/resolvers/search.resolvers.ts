@@ -85,6 +85,9 @@ export const similarImages: NonNullable<QueryResolvers['similarImages']> = async
       hasPreviousPage: page.hasPreviousPage,
       endCursor: page.endCursor,
     },
+    // Placeholders until the search service computes them (issue 12, in progress).
+    totalCount: 0,
+    facets: { categories: [], tags: [], prices: [] },
   };
 };
 
@@ -94,4 +97,5 @@ export const searchHitResolvers: Required<SearchHitResolvers> = {
   score: (parent) => parent.hit.score,
   matchedImage: (parent) =>
     parent.product.images.find((image) => image.id === parent.hit.imageId) ?? null,
+  duplicates: (parent) => parent.duplicates ?? [],
 };
