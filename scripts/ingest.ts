@@ -27,13 +27,14 @@ interface CliOptions {
   progress: boolean;
 }
 
-const positive = (max: number) => (value: string) => {
+const integer = (min: number, max: number) => (value: string) => {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > max) {
-    throw new InvalidArgumentError(`expected an integer from 1 to ${max}`);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new InvalidArgumentError(`expected an integer from ${min} to ${max}`);
   }
   return n;
 };
+const positive = (max: number) => integer(1, max);
 
 function headers(list: readonly string[]): Record<string, string> {
   return Object.fromEntries(
@@ -87,8 +88,8 @@ async function main(argv: readonly string[]): Promise<number> {
     )
     .option(
       '--retries <n>',
-      'retries of a request or item the service says may pass later',
-      positive(100),
+      'retries of a request or item the service says may pass later (0: none)',
+      integer(0, 100),
       8,
     )
     .option(
