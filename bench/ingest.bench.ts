@@ -104,51 +104,24 @@ async function standInRun(dir: string, base: Buffer): Promise<void> {
   writeFileSync(photoFile, base);
   const json = await startStandIn({ maxFiles: 1000 });
   const urlFeed = writeFeed(dir, (i) => `${images.url}/p/${i}.jpg`);
-  const a = await ingest([
-    urlFeed,
-    '--url',
-    json.graphqlUrl,
-    '--batch',
-    String(BATCH),
-    '--concurrency',
-    String(CONCURRENCY),
-    '--no-state',
-  ]);
+  // Every run sends batches of BATCH with CONCURRENCY in flight; files runs send a batch's
+  // photos in one request.
+  const send = (feed: string, ...extra: string[]) =>
+    ingest([
+      feed,
+      '--url',
+      json.graphqlUrl,
+      '--batch',
+      String(BATCH),
+      '--concurrency',
+      String(CONCURRENCY),
+      ...extra,
+    ]);
+  const a = await send(urlFeed, '--no-state');
   const fileFeed = writeFeed(dir, () => 'photo.jpg');
-  const b = await ingest([
-    fileFeed,
-    '--url',
-    json.graphqlUrl,
-    '--batch',
-    String(BATCH),
-    '--concurrency',
-    String(CONCURRENCY),
-    '--max-files',
-    String(BATCH),
-    '--no-state',
-  ]);
-  const c = await ingest([
-    fileFeed,
-    '--url',
-    json.graphqlUrl,
-    '--batch',
-    String(BATCH),
-    '--concurrency',
-    String(CONCURRENCY),
-    '--max-files',
-    String(BATCH),
-  ]);
-  const d = await ingest([
-    fileFeed,
-    '--url',
-    json.graphqlUrl,
-    '--batch',
-    String(BATCH),
-    '--concurrency',
-    String(CONCURRENCY),
-    '--max-files',
-    String(BATCH),
-  ]);
+  const b = await send(fileFeed, '--max-files', String(BATCH), '--no-state');
+  const c = await send(fileFeed, '--max-files', String(BATCH));
+  const d = await send(fileFeed, '--max-files', String(BATCH));
   await json.close();
   images.close();
   process.stdout.write(
