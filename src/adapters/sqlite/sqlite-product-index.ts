@@ -191,24 +191,31 @@ export class SqliteProductIndex implements ProductIndex {
     updatedAt: string,
   ): Promise<Product | null> {
     return this.use('updateFields', ({ db, writer, getProducts, getImageVectors, store }) => {
-      const updated = db
+      const product = db
         .transaction(() => {
           const [row] = getProducts.all(JSON.stringify([productId])) as ProductRow[];
           if (row === undefined) return null;
           const given = Object.fromEntries(
             Object.entries(patch).filter(([, value]) => value !== undefined),
           );
-          const product: Product = { ...rowToProduct(row), ...given, updatedAt };
-          writer.updateFields(product);
-          const rows = getImageVectors.all(JSON.stringify([productId])) as ImageVectorRow[];
-          return { product, vectors: rowsToImageVectors([productId], rows)[0] ?? [] };
+          const changed: Product = { ...rowToProduct(row), ...given, updatedAt };
+          writer.updateFields(changed);
+          return changed;
         })
         .immediate();
-      if (updated === null) return null;
-      const { product, vectors } = updated;
-      // Same vectors, in position order (getImageVectors' order), under the new fields.
-      const images = vectors.map((v, position) => ({ id: v.imageId, vector: v.vector, position }));
-      store.put(toStored({ ...product, images }));
+      if (product === null) return null;
+      // Price, stock and category change in place; a new tag set takes a new row, with the
+      // same vectors in position order (getImageVectors' order) under the new fields.
+      if (!store.updateColumns(product)) {
+        const rows = getImageVectors.all(JSON.stringify([productId])) as ImageVectorRow[];
+        const vectors = rowsToImageVectors([productId], rows)[0] ?? [];
+        const images = vectors.map((v, position) => ({
+          id: v.imageId,
+          vector: v.vector,
+          position,
+        }));
+        store.put(toStored({ ...product, images }));
+      }
       return product;
     });
   }

@@ -259,6 +259,47 @@ export class VectorStore {
     Atomics.add(control, VERSION, 1);
   }
 
+  /**
+   * Changes a stored product's price, stock and category where its row is, without a new row:
+   * catalogs change prices and stock all day, and a new row per change would copy every image
+   * vector again and leave the old row dead until the next open (memory growing with every
+   * update). Each column is one aligned store, so a search running meanwhile reads the old or
+   * the new value of each; the version bump publishes them to every search started after this
+   * returns. Returns false, changing nothing, when the product is unknown or its tag set
+   * changed (a row's tag run is two numbers that cannot be swapped in one store); the caller
+   * then puts the whole product.
+   */
+  updateColumns(product: Omit<StoredProduct, 'images'>): boolean {
+    const row = this.rowOf.get(product.id);
+    if (row === undefined || !this.sameTags(row, product.tags)) return false;
+    const v = this.views;
+    v.price[row] = product.price;
+    v.inStock[row] = product.inStock ? 1 : 0;
+    Atomics.store(v.category, row, this.intern(this.categoryIds, product.category));
+    Atomics.add(v.control, VERSION, 1);
+    return true;
+  }
+
+  /** Rows ever appended, dead ones included (what the buffers hold until the next open). */
+  get rows(): number {
+    return Atomics.load(this.views.control, ROWS);
+  }
+
+  private sameTags(row: number, names: readonly string[]): boolean {
+    const { tags, tagStart, tagCount } = this.views;
+    const wanted = new Set<number>();
+    for (const name of names) {
+      const tag = this.tagIds.get(name);
+      if (tag === undefined) return false;
+      wanted.add(tag);
+    }
+    const start = tagStart[row]!;
+    const count = tagCount[row]!;
+    if (count !== wanted.size) return false;
+    for (let i = start; i < start + count; i++) if (!wanted.has(tags[i]!)) return false;
+    return true;
+  }
+
   /** Removes a product; returns whether it was there. */
   remove(productId: string): boolean {
     const row = this.rowOf.get(productId);

@@ -1,3 +1,4 @@
+import type { ProductFilter } from '../../../src/domain/search';
 import { makeProduct, randomUnitVector, seededRandom } from '../../helpers/product-fixtures';
 import { CONTRACT_DIMS, QUERY, type ContractContext } from './contract-fixtures';
 
@@ -58,6 +59,14 @@ export function describePartialUpdates(ctx: ContractContext): void {
         k: 5,
       });
       expect(filtered.map((hit) => hit.productId)).toEqual(['u-2']);
+      // Price and stock (what catalogs change all day), then a new tag set.
+      await ctx.index.updateFields('u-2', { price: 77, inStock: false }, LATER);
+      const ids = async (filter: ProductFilter) =>
+        (await ctx.index.searchVector({ vector: QUERY, filter, k: 5 })).map((h) => h.productId);
+      expect(await ids({ minPrice: 77, maxPrice: 77, inStock: false })).toEqual(['u-2']);
+      expect(await ids({ inStock: true, category: 'garden' })).toEqual([]);
+      await ctx.index.updateFields('u-2', { tags: ['sale'] }, LATER);
+      expect(await ids({ tags: ['sale'], minPrice: 77 })).toEqual(['u-2']);
       const [vectors] = await ctx.index.getImageVectors(['u-2']);
       expect(vectors?.map((v) => bitsOf(v.vector))).toEqual([bitsOf(QUERY)]);
     });
