@@ -108,14 +108,17 @@ export class SqliteReadClient {
     this.check();
     if (filter === null) return [];
     const lane = this.vectors.reduce((best, lane) => (lane.pending < best.pending ? lane : best));
+    // The rows and slots the worker returns number the buffers it holds when this call arrives
+    // (the last ones sent before it), named by the names of that generation.
+    const names = this.store.names;
     const found = await this.call(lane, () =>
       lane.rpc.call('searchVector', [
         { vector: query.vector.slice(), filter, candidates: candidatesFor(k) },
       ]),
     );
     const hits: VectorHit[] = Array.from(found.rows, (row, i) => ({
-      productId: this.store.productId(row),
-      imageId: this.store.imageId(found.slots[i]!),
+      productId: names.productIds[row]!,
+      imageId: names.imageIds[found.slots[i]!]!,
       similarity: found.similarities[i]!,
     }));
     hits.sort(

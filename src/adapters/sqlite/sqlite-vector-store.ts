@@ -155,16 +155,27 @@ function quantize(vector: Float32Array, out: Int8Array, offset: number): number 
 }
 
 const INITIAL_ROWS = 1024;
+/** Dead rows (replaced or deleted products) kept before a compaction may run. */
+const COMPACT_MIN_DEAD = 4096;
+
+/**
+ * Row -> product id and slot -> image id for one generation of buffers. Append-only within a
+ * generation, so a search maps the numbers its worker returns with the names captured when it
+ * was sent, whatever was written or compacted since.
+ */
+export interface StoreNames {
+  readonly productIds: readonly string[];
+  readonly imageIds: readonly string[];
+}
 
 /**
  * The main thread's side: owns the id <-> number maps and is the only writer.
  */
 export class VectorStore {
   private views: Views;
-  private readonly rowOf = new Map<string, number>();
-  /** row -> product id and slot -> image id; append-only, so stable for in-flight searches. */
-  private readonly productIds: string[] = [];
-  private readonly imageIds: string[] = [];
+  private rowOf = new Map<string, number>();
+  /** This generation's row -> product id and slot -> image id (see StoreNames). */
+  private current: StoreNames = { productIds: [], imageIds: [] };
   private readonly categoryIds = new Map<string, number>();
   private readonly tagIds = new Map<string, number>();
   private live = 0;
@@ -234,7 +245,7 @@ export class VectorStore {
       const s = slot + i;
       v.exact.set(image.vector, s * dims);
       v.scale[s] = quantize(image.vector, v.quantized, s * dims);
-      this.imageIds[s] = image.id;
+      (this.current.imageIds as string[])[s] = image.id;
     });
     const tags = [...new Set(product.tags)];
     tags.forEach((name, i) => {
@@ -248,7 +259,7 @@ export class VectorStore {
     v.tagStart[row] = tag;
     v.tagCount[row] = tags.length;
     v.alive[row] = 1;
-    this.productIds[row] = product.id;
+    (this.current.productIds as string[])[row] = product.id;
     const old = this.rowOf.get(product.id);
     if (old !== undefined) Atomics.store(v.alive, old, 0);
     else this.live++;
@@ -257,6 +268,7 @@ export class VectorStore {
     Atomics.store(control, TAG_ENTRIES, tag + tags.length);
     Atomics.store(control, ROWS, row + 1);
     Atomics.add(control, VERSION, 1);
+    this.compactIfMostlyDead();
   }
 
   /**
@@ -308,7 +320,72 @@ export class VectorStore {
     this.live--;
     Atomics.store(this.views.alive, row, 0);
     Atomics.add(this.views.control, VERSION, 1);
+    this.compactIfMostlyDead();
     return true;
+  }
+
+  /**
+   * Rows are append-only, so every re-indexed product leaves a dead row and a dead copy of its
+   * vectors behind. Once dead rows outnumber live ones (and at least COMPACT_MIN_DEAD), the
+   * live rows are copied into new buffers in their order, which go to the workers like grown
+   * ones: memory stays within about twice the live data however often a catalog is re-sent.
+   * The new generation has its own control counters and names, so a search sent before this
+   * finishes on the old buffers and maps its rows with the old names (see StoreNames). The
+   * copy runs on the caller's thread, in one go.
+   */
+  private compactIfMostlyDead(): void {
+    const dead = Atomics.load(this.views.control, ROWS) - this.live;
+    if (dead < COMPACT_MIN_DEAD || dead <= this.live) return;
+    const old = this.views;
+    const rows = [...this.rowOf.values()].sort((a, b) => a - b);
+    let slots = 0;
+    let tags = 0;
+    for (const row of rows) {
+      slots += old.slotCount[row]!;
+      tags += old.tagCount[row]!;
+    }
+    const room = (n: number) => Math.max(INITIAL_ROWS, Math.ceil(n * 1.125));
+    const next = new Views(
+      allocate(this.dims, sab(CONTROL_LENGTH * 4), room(rows.length), room(slots), room(tags)),
+    );
+    const productIds: string[] = [];
+    const imageIds: string[] = [];
+    const rowOf = new Map<string, number>();
+    const dims = this.dims;
+    let slot = 0;
+    let tag = 0;
+    rows.forEach((from, to) => {
+      const start = old.slotStart[from]!;
+      const count = old.slotCount[from]!;
+      next.quantized.set(old.quantized.subarray(start * dims, (start + count) * dims), slot * dims);
+      next.exact.set(old.exact.subarray(start * dims, (start + count) * dims), slot * dims);
+      next.scale.set(old.scale.subarray(start, start + count), slot);
+      for (let i = 0; i < count; i++) imageIds[slot + i] = this.current.imageIds[start + i]!;
+      const tagFrom = old.tagStart[from]!;
+      const tagCount = old.tagCount[from]!;
+      next.tags.set(old.tags.subarray(tagFrom, tagFrom + tagCount), tag);
+      next.slotStart[to] = slot;
+      next.slotCount[to] = count;
+      next.tagStart[to] = tag;
+      next.tagCount[to] = tagCount;
+      next.category[to] = old.category[from]!;
+      next.price[to] = old.price[from]!;
+      next.inStock[to] = old.inStock[from]!;
+      next.alive[to] = 1;
+      const id = this.current.productIds[from]!;
+      productIds[to] = id;
+      rowOf.set(id, to);
+      slot += count;
+      tag += tagCount;
+    });
+    Atomics.store(next.control, SLOTS, slot);
+    Atomics.store(next.control, TAG_ENTRIES, tag);
+    Atomics.store(next.control, ROWS, rows.length);
+    Atomics.store(next.control, VERSION, Atomics.load(old.control, VERSION) + 1);
+    this.views = next;
+    this.current = { productIds, imageIds };
+    this.rowOf = rowOf;
+    this.onGrow(next.buffers);
   }
 
   /** The filter in the store's numbers, or null when no product can match (unknown value). */
@@ -339,12 +416,9 @@ export class VectorStore {
     } as CompiledFilter;
   }
 
-  productId(row: number): string {
-    return this.productIds[row]!;
-  }
-
-  imageId(slot: number): string {
-    return this.imageIds[slot]!;
+  /** The names of the buffers searches are sent to now: capture them when sending one. */
+  get names(): StoreNames {
+    return this.current;
   }
 
   private intern(ids: Map<string, number>, name: string): number {

@@ -28,7 +28,7 @@ function scan(store: VectorStore, filter: Parameters<VectorStore['compile']>[0])
   if (compiled === null) return [];
   const reader = new VectorStoreReader(store.buffers);
   const hits = reader.search({ vector: axisVector(DIMS, 0), filter: compiled, candidates: 10 });
-  return Array.from(hits.rows, (row) => store.productId(row)).sort();
+  return Array.from(hits.rows, (row) => store.names.productIds[row]!).sort();
 }
 
 describe('VectorStore partial updates', () => {
