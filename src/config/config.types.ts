@@ -154,6 +154,11 @@ interface SearchSettings {
   readonly depth: number;
   /** Longest accepted text query, in characters. Not an environment variable. Default 1000. */
   readonly maxTextLength: number;
+  /**
+   * `SEARCH_MAX_EXAMPLES`: most examples (similarTo plus recommend's positives and negatives) in
+   * one search. Default 16.
+   */
+  readonly maxExamples: number;
 }
 
 /** IndexingService's limits. */

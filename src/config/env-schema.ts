@@ -69,6 +69,7 @@ export const envSchema = z.object({
   INDEX_MAX_BATCH: int(1, 1000).default(DEFAULTS.indexing.maxBatch),
   INDEX_FETCH_CONCURRENCY: int(1, 256).default(DEFAULTS.indexing.fetchConcurrency),
   SEARCH_DEPTH: int(10, 10_000).default(DEFAULTS.search.depth),
+  SEARCH_MAX_EXAMPLES: int(1, 256).default(DEFAULTS.search.maxExamples),
   ES_URL: optionalString.pipe(z.string().url().optional()),
   ES_API_KEY: optionalString,
   ES_USERNAME: optionalString,

@@ -61,16 +61,18 @@ describe('loadConfig', () => {
     });
   });
 
-  it('gives SearchService its four limits, all from the defaults but the depth', () => {
+  it('gives SearchService its five limits, all from the defaults but the depth and examples', () => {
     expect(loadConfig({}, machine).search).toEqual({
       defaultFirst: 10,
       maxFirst: 100,
       depth: 200,
       maxTextLength: 1000,
+      maxExamples: 16,
     });
-    expect(loadConfig({ SEARCH_DEPTH: '50' }, machine).search).toEqual({
+    expect(loadConfig({ SEARCH_DEPTH: '50', SEARCH_MAX_EXAMPLES: '4' }, machine).search).toEqual({
       ...DEFAULTS.search,
       depth: 50,
+      maxExamples: 4,
     });
   });
 
