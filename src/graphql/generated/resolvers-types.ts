@@ -383,9 +383,13 @@ export type QuerySimilarImagesArgs = {
 
 /**
  * Positive and negative examples. The query vector is q = normalise(2p - n) where p and n are the
- * weight-averaged normalised vectors of the positive and negative examples (q = p without
- * negatives): Qdrant's average-vector strategy. Stored products in the examples are excluded from
- * the results.
+ * weight-averaged normalised vectors of the positive and negative examples (q = normalise(p)
+ * without negatives): Qdrant's average-vector strategy. A stored product's vector is the
+ * normalised mean of its stored photo vectors (or the one photo ProductRefInput.imageId names);
+ * photos and texts are embedded. Stored products in the examples, positive or negative, are
+ * excluded from the results (pages stay full). At most SEARCH_MAX_EXAMPLES (default 16) examples
+ * with similarTo; negatives need a positive (similarTo counts). Unknown products or images fail
+ * with NOT_FOUND naming the example (details.argument, e.g. recommend.negative.0).
  */
 export type RecommendInput = {
   readonly negative?: InputMaybe<ReadonlyArray<ExampleInput>>;
