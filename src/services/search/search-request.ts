@@ -36,6 +36,8 @@ export interface SearchRequest {
 /** A validated request: the query parts in list order, and how to page through their fusion. */
 export interface SearchPlan {
   readonly parts: readonly QueryPart[];
+  /** The stored products given as examples: no list returns them (QueryContext.exclude). */
+  readonly exclude: ReadonlySet<string>;
   readonly filter: ProductFilter;
   readonly first: number;
   readonly offset: number;
@@ -140,16 +142,20 @@ export function searchRequestParser(
 ): (request: SearchRequest) => ParsedSearch {
   const schema = queryStage(limits)
     .pipe(argumentsSchema(limits))
-    .transform((request): ParsedSearch => ({
-      inputs: queryInputs(request),
-      filter: request.filter,
-      first: request.first,
-      offset: request.after?.offset ?? 0,
-      after: request.after,
-      depth: Math.min(request.after?.depth ?? limits.depth, limits.depth),
-      minScore: request.minScore,
-      fusion: request.fusion,
-    }));
+    .transform((request): ParsedSearch => {
+      const inputs = queryInputs(request);
+      return {
+        inputs,
+        exclude: storedExamples(inputs),
+        filter: request.filter,
+        first: request.first,
+        offset: request.after?.offset ?? 0,
+        after: request.after,
+        depth: Math.min(request.after?.depth ?? limits.depth, limits.depth),
+        minScore: request.minScore,
+        fusion: request.fusion,
+      };
+    });
   return (request) => {
     const parsed = schema.safeParse(request);
     if (!parsed.success) throw toBadUserInput(parsed.error.issues);
@@ -169,4 +175,12 @@ function queryInputs(
     ...(request.text === undefined ? {} : { text: request.text }),
     ...toExamples(request),
   };
+}
+
+/** The stored products among the examples (positive or negative), which results leave out. */
+function storedExamples(inputs: QueryInputs): ReadonlySet<string> {
+  const ids = [...inputs.positive, ...inputs.negative].flatMap(({ source }) =>
+    source.kind === 'product' ? [source.productId] : [],
+  );
+  return new Set(ids);
 }

@@ -91,6 +91,7 @@ export class SearchService {
       embedder: onceEmbedder(this.embedder),
       index: this.index,
       filter: plan.filter,
+      exclude: plan.exclude,
     };
     const window = { pageEnd, depth: plan.depth, minScore: plan.minScore };
     const { parts } = plan;

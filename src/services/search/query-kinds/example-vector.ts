@@ -8,9 +8,10 @@ export interface WeightedVector {
 
 /**
  * The vector of a stored product: the normalised mean of its stored photo vectors, so a product
- * with several photos counts once, pointing between them. undefined for no direction.
+ * with several photos counts once, pointing between them. undefined for no photos or no direction.
  */
 export function meanDirection(vectors: readonly Float32Array[]): Float32Array | undefined {
+  if (vectors.length === 0) return undefined;
   return unit(weightedMean(vectors.map((vector) => ({ vector, weight: 1 }))));
 }
 

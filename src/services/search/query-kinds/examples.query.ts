@@ -38,45 +38,37 @@ export interface ExamplesQuery {
   readonly negative: readonly Example[];
 }
 
-/** The query vector and the stored products to leave out of the results. */
-interface Resolved {
-  readonly vector: Float32Array;
-  readonly exclude: ReadonlySet<string>;
-}
-
 /**
  * One kNN list (weight key `examples`, cosine) with q = normalise(2p - n) (example-vector.ts).
  * Stored products are read from the index (never re-embedded); photos are embedded in one
- * embedImages call and texts in one embedTexts call. Every stored product among the examples,
- * positive or negative, is left out of the results: the list is read that many items deeper
- * and those are dropped, so a page is never short because of them.
+ * embedImages call and texts in one embedTexts call. The stored products among the examples
+ * are left out of every list of the search (the plan's `exclude`, see QueryContext.exclude).
  */
 export const examplesQuery: QueryBuilder<ExamplesQuery> = {
   listCount: 1,
   async build(part, context) {
-    const { vector, exclude } = await resolvedOnce(part, context);
-    return [await knnList(context, 'examples', vector, context.k, exclude)];
+    return [await knnList(context, 'examples', await vectorOnce(part, context))];
   },
 };
 
 // A fused search may build its lists more than once (a prefix round, then the whole depth):
 // each search's examples are read and embedded once. Keyed by the part, which lives one search.
-const resolving = new WeakMap<ExamplesQuery, Promise<Resolved>>();
+const vectors = new WeakMap<ExamplesQuery, Promise<Float32Array>>();
 
-function resolvedOnce(part: ExamplesQuery, context: QueryContext): Promise<Resolved> {
-  let resolved = resolving.get(part);
-  if (resolved === undefined) {
-    resolved = resolve(part, context);
-    resolving.set(part, resolved);
+function vectorOnce(part: ExamplesQuery, context: QueryContext): Promise<Float32Array> {
+  let vector = vectors.get(part);
+  if (vector === undefined) {
+    vector = queryVector(part, context);
+    vectors.set(part, vector);
   }
-  return resolved;
+  return vector;
 }
 
-async function resolve(part: ExamplesQuery, context: QueryContext): Promise<Resolved> {
-  const all = [...part.positive, ...part.negative];
-  const vectors = await exampleVectors(all, context);
+/** q = normalise(2p - n) over the examples' vectors (example-vector.ts). */
+async function queryVector(part: ExamplesQuery, context: QueryContext): Promise<Float32Array> {
+  const found = await exampleVectors([...part.positive, ...part.negative], context);
   const weighted = (examples: readonly Example[], offset: number): WeightedVector[] =>
-    examples.map((example, i) => ({ vector: vectors[offset + i]!, weight: example.weight }));
+    examples.map((example, i) => ({ vector: found[offset + i]!, weight: example.weight }));
   const vector = recommendVector(
     weighted(part.positive, 0),
     weighted(part.negative, part.positive.length),
@@ -87,9 +79,7 @@ async function resolve(part: ExamplesQuery, context: QueryContext): Promise<Reso
       reason: 'EXAMPLES_CANCEL_OUT',
     });
   }
-  const exclude = new Set<string>();
-  for (const { source } of all) if (source.kind === 'product') exclude.add(source.productId);
-  return { vector, exclude };
+  return vector;
 }
 
 /** One vector per example, in order: stored, embedded as photos, embedded as texts. */
