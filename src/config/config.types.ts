@@ -326,6 +326,12 @@ export interface GraphqlSettings {
    * An operation whose whole need does not fit is shed with OVERLOADED (503) before it runs.
    */
   readonly embeddingSlots: number;
+  /**
+   * `GRAPHQL_MAX_SIMILAR`: `Product.similar` fields (one search each) one operation may resolve;
+   * under a list (a page of hits, `products(ids)`) each product is one. Beyond it the field
+   * fails with QUERY_LIMIT_EXCEEDED. Default 10.
+   */
+  readonly maxSimilar: number;
 }
 
 /** rate-limiter-flexible, in memory, per process. 0 turns a limit off. */

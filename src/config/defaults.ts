@@ -63,6 +63,7 @@ export const DEFAULTS = deepFreeze({
     maxCost: 50_000,
     maxDirectives: 50,
     maxEmbeddings: 64,
+    maxSimilar: 10,
   },
   rateLimit: { windowSeconds: 60, anonymousInProduction: 600, perKeyInProduction: 6000 },
   connections: {

@@ -108,6 +108,7 @@ export const envSchema = z.object({
   GRAPHQL_MAX_COST: int(1, 1_000_000_000).default(gql.maxCost),
   GRAPHQL_MAX_DIRECTIVES: int(0, 100_000).default(gql.maxDirectives),
   GRAPHQL_MAX_EMBEDDINGS: int(1, 100_000).optional(),
+  GRAPHQL_MAX_SIMILAR: int(0, 10_000).default(gql.maxSimilar),
   RATE_LIMIT_WINDOW_SECONDS: int(1, 86_400).default(DEFAULTS.rateLimit.windowSeconds),
   RATE_LIMIT_ANONYMOUS: int(0, 10_000_000).optional(),
   RATE_LIMIT_PER_KEY: int(0, 10_000_000).optional(),

@@ -194,6 +194,7 @@ function nest(e: Env, machine: MachineFacts): Config {
       maxEmbeddings:
         e.GRAPHQL_MAX_EMBEDDINGS ?? Math.min(DEFAULTS.graphql.maxEmbeddings, e.EMBED_MAX_QUEUE),
       embeddingSlots: e.EMBED_MAX_QUEUE,
+      maxSimilar: e.GRAPHQL_MAX_SIMILAR,
     },
     rateLimit: rateLimitSettings(e),
     connections: {

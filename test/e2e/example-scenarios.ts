@@ -165,6 +165,25 @@ export function describeExampleScenarios(server: () => TestServer): void {
       expect(similar.edges.every((e) => e.node.product.category === 'bags')).toBe(true);
     });
 
+    it('Product.similar under a list: at most GRAPHQL_MAX_SIMILAR searches per operation', async () => {
+      const all = CATALOG.map((p) => p.id);
+      const max = server().config.graphql.maxSimilar;
+      expect(all.length).toBeGreaterThan(max);
+      const { body } = await server().graphql(
+        `query($ids: [ID!]!) { products(ids: $ids) { id similar(first: 1) { edges { node { product { id } } } } } }`,
+        { ids: all },
+      );
+      const products = (body.data as { products: Array<{ id: string } | null> }).products;
+      expect(products.filter((p) => p !== null)).toHaveLength(max);
+      expect(body.errors).toHaveLength(all.length - max);
+      for (const error of body.errors ?? []) {
+        expect(error.extensions).toMatchObject({
+          code: 'QUERY_LIMIT_EXCEEDED',
+          details: { limit: 'similar', max },
+        });
+      }
+    });
+
     it('an unknown product fails with NOT_FOUND naming the example', async () => {
       const body = await query({
         similarTo: [{ productId: 'sku-red' }, { productId: 'sku-nope' }],

@@ -216,7 +216,9 @@ describe('loadConfig', () => {
       maxDirectives: 50,
       maxEmbeddings: 64,
       embeddingSlots: 256,
+      maxSimilar: 10,
     });
+    expect(loadConfig({ GRAPHQL_MAX_SIMILAR: '0' }, machine).graphql.maxSimilar).toBe(0);
     expect(loadConfig({ NODE_ENV: 'development' }, machine).graphql.introspection).toBe(true);
     expect(loadConfig({ GRAPHQL_INTROSPECTION: 'true' }, machine).graphql.introspection).toBe(true);
     const small = loadConfig({ EMBED_MAX_QUEUE: '32' }, machine).graphql;

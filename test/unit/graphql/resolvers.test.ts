@@ -118,7 +118,7 @@ async function run(
     requestId: 'test',
     logger,
     services: with_,
-    limits: { maxUploadBytes },
+    limits: { maxUploadBytes, maxSimilar: 10 },
     principal: { kind: 'anonymous' },
   });
   const response = await server.executeOperation({ query, variables }, { contextValue });

@@ -56,7 +56,7 @@ async function run(query: string, services: GraphqlServices, principal: Principa
     requestId: 't',
     logger: pino({ level: 'silent' }),
     services,
-    limits: { maxUploadBytes: 100 },
+    limits: { maxUploadBytes: 100, maxSimilar: 10 },
     principal,
   });
   const response = await server.executeOperation({ query }, { contextValue });
