@@ -77,6 +77,12 @@ function baseEnv(dataDir: string, esUrl: string | undefined): Record<string, str
     MODEL_DIR: path.resolve(opts.model),
     DATA_DIR: dataDir,
     LOG_LEVEL: 'warn',
+    // The split per search is read from the public /metrics, which with keys asks for an admin
+    // key (and the separate metrics listener's fixed port could clash with another run).
+    AUTH_MODE: 'off',
+    METRICS_PORT: '0',
+    // One client address sends every search: production's per-address limit would cut runs short.
+    RATE_LIMIT_ANONYMOUS: '0',
     TEXT_CACHE_SIZE: '0',
     IMAGE_CACHE_SIZE: '0',
     ...(esUrl === undefined ? {} : { ES_URL: esUrl, ES_INDEX_PREFIX: `gsb-${process.pid}` }),
@@ -102,6 +108,13 @@ async function loadCatalog(config: Config, modelId: string): Promise<number> {
   for (let i = 0; i < docs.length; i += 1000) await index.upsertMany(docs.slice(i, i + 1000));
   await index.close();
   return (performance.now() - started) / 1000;
+}
+
+/** The service's /metrics text; fails loudly rather than report a split of zeros. */
+async function metricsText(url: string): Promise<string> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`GET ${url} answered ${response.status}`);
+  return response.text();
 }
 
 /** Sum and count of every histogram series in a /metrics text, by name and labels. */
@@ -174,7 +187,7 @@ async function measureCell(
   corpus: BenchCorpus,
   cell: Cell,
 ): Promise<Measured> {
-  const before = histograms(await (await fetch(metricsUrl)).text());
+  const before = histograms(await metricsText(metricsUrl));
   const latencies: number[] = [];
   let next = 0;
   const started = performance.now();
@@ -192,7 +205,7 @@ async function measureCell(
   };
   await Promise.all(Array.from({ length: cell.clients }, client));
   const seconds = (performance.now() - started) / 1000;
-  const after = histograms(await (await fetch(metricsUrl)).text());
+  const after = histograms(await metricsText(metricsUrl));
   const delta = (name: string, label: string) =>
     ((seriesSum(after, name, label) - seriesSum(before, name, label)) * 1000) / RUNS;
   const embedKind = cell.kind === 'text' ? 'kind="text"' : 'kind="image"';
