@@ -26,7 +26,7 @@ export async function queryParts(
 ): Promise<QueryPart[]> {
   // The first failure fails the search: stop the other fetches rather than finish them for nothing.
   const abandon = new AbortController();
-  const fetch = (url: string, argument: string): Promise<Uint8Array> => {
+  const fetchPhoto = (url: string, argument: string): Promise<Uint8Array> => {
     if (fetcher === undefined) {
       return Promise.reject(
         new BadUserInputError('This server does not fetch photos by URL', {
@@ -48,14 +48,14 @@ export async function queryParts(
       list.map(async ({ source, weight, argument }): Promise<Example> => {
         if (source.kind !== 'url') return { source, weight, argument };
         return {
-          source: { kind: 'photo', image: await fetch(source.url, argument) },
+          source: { kind: 'photo', image: await fetchPhoto(source.url, argument) },
           weight,
           argument,
         };
       }),
     );
   const [image, positive, negative] = await Promise.all([
-    inputs.imageUrl === undefined ? inputs.image : fetch(inputs.imageUrl, 'imageUrl'),
+    inputs.imageUrl === undefined ? inputs.image : fetchPhoto(inputs.imageUrl, 'imageUrl'),
     examples(inputs.positive),
     examples(inputs.negative),
   ]);
