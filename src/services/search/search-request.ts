@@ -11,7 +11,7 @@ import type { QueryPart } from './query-kinds/query-kinds.registry';
 import { anyNumber, bytes, rule, toBadUserInput } from './request-rules';
 import type { SearchLimits } from './search-limits';
 
-export type { ExampleRequest, ProductRef, RecommendRequest } from './examples.schema';
+export type { ExampleRequest } from './examples.schema';
 
 /** A search as the transport hands it over; absent and undefined mean "not given". */
 export interface SearchRequest {

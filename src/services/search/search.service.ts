@@ -14,7 +14,7 @@ import type { ParsedSearch, SearchPlan, SearchRequest } from './search-request';
 import { searchRequestParser } from './search-request';
 
 export type { SearchLimits } from './search-limits';
-export type { ExampleRequest, ProductRef, SearchRequest } from './search-request';
+export type { ExampleRequest, SearchRequest } from './search-request';
 
 interface SearchEdge {
   readonly hit: SearchHit;

@@ -6,18 +6,18 @@ import { knnList } from './knn-list';
 import type { QueryBuilder, QueryContext } from './query-kind';
 
 /** A stored product (all its photos), or one stored photo of it. */
-export interface ProductExample {
+interface ProductExample {
   readonly kind: 'product';
   readonly productId: string;
   readonly imageId?: string;
 }
 /** A photo's encoded bytes (uploaded, or already fetched from its URL). */
-export interface PhotoExample {
+interface PhotoExample {
   readonly kind: 'photo';
   readonly image: Uint8Array;
 }
 /** Words, embedded by the text tower. Trimmed, non-empty. */
-export interface TextExample {
+interface TextExample {
   readonly kind: 'text';
   readonly text: string;
 }
