@@ -243,9 +243,12 @@ export type Product = {
   readonly price: Scalars['Float']['output'];
   /**
    * More like this product (its stored vectors; itself excluded), for a product page's
-   * recommendations.
+   * recommendations: similarImages(similarTo: [{productId: id}]). Nullable so that a refusal
+   * fails only this field, not the page it sits in: null (with an error at its path) beyond
+   * GRAPHQL_MAX_SIMILAR such fields in one operation (QUERY_LIMIT_EXCEEDED), or without the
+   * search scope (FORBIDDEN).
    */
-  readonly similar: SearchConnection;
+  readonly similar?: Maybe<SearchConnection>;
   readonly tags: ReadonlyArray<Scalars['String']['output']>;
   readonly title: Scalars['String']['output'];
   readonly updatedAt: Scalars['DateTime']['output'];
@@ -687,7 +690,7 @@ export type ProductResolvers<ContextType = GraphqlContext, ParentType extends Re
   inStock?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   modelId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   price?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
-  similar?: Resolver<ResolversTypes['SearchConnection'], ParentType, ContextType, Partial<ProductSimilarArgs>>;
+  similar?: Resolver<Maybe<ResolversTypes['SearchConnection']>, ParentType, ContextType, Partial<ProductSimilarArgs>>;
   tags?: Resolver<ReadonlyArray<ResolversTypes['String']>, ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;

@@ -106,6 +106,8 @@ it('Product.similar is a search wherever the product comes from, a mutation resu
     id similar { pageInfo { hasNextPage } } } }`;
   const result = await run(query, services, writer);
   expect(codes(result)).toEqual([['FORBIDDEN', ['updateProduct', 'similar']]]);
+  // The write itself went through: only the search under it is refused.
+  expect(result.data).toEqual({ updateProduct: { id: 'p1', similar: null } });
   expect(calls).toEqual(['updateProduct']);
   const both: Principal = { ...writer, scopes: ['catalog:write', 'search'] };
   const allowed = await run(
