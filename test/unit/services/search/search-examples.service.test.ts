@@ -124,6 +124,27 @@ describe('more like this', () => {
     expect(ids(words)[0]).toBe('seed');
   });
 
+  it('fuses with a photo as one more list, weighed by examplesWeight', async () => {
+    // RecordingEmbedder embeds bytes [1] as axis 1; LINEAR with examples at 0 ranks by the photo.
+    const photo = new Uint8Array([1]);
+    const alone = await service.search({ image: photo, first: 100 });
+    const fused = await service.search({
+      image: photo,
+      similarTo: [{ productId: 'seed' }],
+      first: 100,
+      fusion: { mode: 'LINEAR', weights: { image: 1, examples: 0 } },
+    });
+    expect(ids(fused)).toEqual(ids(alone).filter((id) => id !== 'seed'));
+    // Weighed in, the examples list pulls the seed's neighbours to the top.
+    const weighed = await service.search({
+      image: photo,
+      similarTo: [{ productId: 'seed' }],
+      first: 3,
+      fusion: { mode: 'LINEAR', weights: { image: 0.01, examples: 1 } },
+    });
+    expect(ids(weighed)).toEqual(['p00', 'p01', 'p02']);
+  });
+
   it('an unknown product fails with NOT_FOUND naming it', async () => {
     const error = await expectCode(
       service.search({ similarTo: [{ productId: 'seed' }, { productId: 'gone' }] }),
