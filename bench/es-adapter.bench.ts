@@ -120,7 +120,7 @@ async function latency(index: ElasticsearchProductIndex, data: BenchData): Promi
         },
         { weightKey: 'keyword', scale: 'bm25', items: items(keyword) },
       ],
-      { mode: 'RRF', weights: { image: 1, text: 1, keyword: 1 }, rrfK: 60 },
+      { mode: 'RRF', weights: { image: 1, text: 1, keyword: 1, examples: 1 }, rrfK: 60 },
     );
   };
   const rawKnnCall = (i: number) => rawKnn(URL, alias, pick(i).vector, K);

@@ -159,7 +159,11 @@ async function referencePage(
     { embedder, index, filter: {} },
     { pageEnd: offset + 21, depth: limits.depth, minScore: undefined },
   );
-  const fused = fuse(lists, { mode: 'RRF', weights: { image: 1, text: 1, keyword: 1 }, rrfK: 60 });
+  const fused = fuse(lists, {
+    mode: 'RRF',
+    weights: { image: 1, text: 1, keyword: 1, examples: 1 },
+    rrfK: 60,
+  });
   return fused
     .slice(0, limits.depth)
     .slice(offset, offset + 20)

@@ -1,8 +1,9 @@
 /**
  * The whole GraphQL search path (not a test): a real HTTP server built by `createApp` with the
  * benchmark ViT-B/32 (random weights, `npm run models:bench`), embedding caches off, a catalog
- * of clustered synthetic vectors loaded through the ProductIndex port; text and photo searches
- * at 1, 4 and 16 concurrent clients, p50/p95/p99 and the split of each search between the
+ * of clustered synthetic vectors loaded through the ProductIndex port; text, photo and
+ * more-like-this (similarTo one stored product, no model run) searches at 1, 4 and 16 concurrent
+ * clients, p50/p95/p99 and the split of each search between the
  * model, kNN, BM25 and the rest (from the service's own /metrics histograms). Then, at the
  * adapter level, how deep the fused path reads now against the old full-depth read, same run.
  *
@@ -36,6 +37,11 @@ const program = new Command()
   )
   .option('--clients <list>', 'concurrent clients per cell', '1,4,16')
   .option('--runs <n>', 'searches per cell', '120')
+  .option(
+    '--kinds <list>',
+    'text,photo,similar (more like this by one stored product)',
+    'text,photo,similar',
+  )
   .option('--model <dir>', 'benchmark model folder', '.cache/bench-model/clip-vit-b-32-random')
   .parse();
 const opts = program.opts<{
@@ -44,14 +50,16 @@ const opts = program.opts<{
   clients: string;
   runs: string;
   model: string;
+  kinds: string;
 }>();
 const SIZE = Number(opts.size);
 const RUNS = Number(opts.runs);
 const CLIENTS = opts.clients.split(',').map(Number);
 const DIMS = 512;
 const CLUSTERS = Math.max(10, Math.round(SIZE / 100));
-const QUERY = `query S($text: String, $image: Upload) {
-  similarImages(text: $text, image: $image, first: 20) {
+const KINDS = opts.kinds.split(',') as Array<Cell['kind']>;
+const QUERY = `query S($text: String, $image: Upload, $similarTo: [ProductRefInput!]) {
+  similarImages(text: $text, image: $image, similarTo: $similarTo, first: 20) {
     edges { node { score product { id title price } matchedImage { id } } }
     pageInfo { hasNextPage endCursor }
   }
@@ -69,6 +77,12 @@ function baseEnv(dataDir: string, esUrl: string | undefined): Record<string, str
     MODEL_DIR: path.resolve(opts.model),
     DATA_DIR: dataDir,
     LOG_LEVEL: 'warn',
+    // The split per search is read from the public /metrics, which with keys asks for an admin
+    // key (and the separate metrics listener's fixed port could clash with another run).
+    AUTH_MODE: 'off',
+    METRICS_PORT: '0',
+    // One client address sends every search: production's per-address limit would cut runs short.
+    RATE_LIMIT_ANONYMOUS: '0',
     TEXT_CACHE_SIZE: '0',
     IMAGE_CACHE_SIZE: '0',
     ...(esUrl === undefined ? {} : { ES_URL: esUrl, ES_INDEX_PREFIX: `gsb-${process.pid}` }),
@@ -81,8 +95,12 @@ async function modelIdOf(config: Config): Promise<string> {
   return app.modelId;
 }
 
+/** The catalog's product ids, in load order: the more-like-this queries cycle through them. */
+let productIds: string[] = [];
+
 async function loadCatalog(config: Config, modelId: string): Promise<number> {
   const data = clusteredCatalog(SIZE, DIMS, CLUSTERS);
+  productIds = data.docs.map((doc) => doc.id);
   const index = createIndex(config.index, createLogger(config.log), { modelId, dims: DIMS });
   await index.open();
   const started = performance.now();
@@ -90,6 +108,13 @@ async function loadCatalog(config: Config, modelId: string): Promise<number> {
   for (let i = 0; i < docs.length; i += 1000) await index.upsertMany(docs.slice(i, i + 1000));
   await index.close();
   return (performance.now() - started) / 1000;
+}
+
+/** The service's /metrics text; fails loudly rather than report a split of zeros. */
+async function metricsText(url: string): Promise<string> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`GET ${url} answered ${response.status}`);
+  return response.text();
 }
 
 /** Sum and count of every histogram series in a /metrics text, by name and labels. */
@@ -120,13 +145,16 @@ async function request(
   url: string,
   text: string | undefined,
   photo: Uint8Array | undefined,
+  similarTo?: string,
 ): Promise<void> {
   let response: Response;
   if (photo === undefined) {
+    const variables =
+      similarTo === undefined ? { text } : { similarTo: [{ productId: similarTo }] };
     response = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: QUERY, variables: { text } }),
+      body: JSON.stringify({ query: QUERY, variables }),
     });
   } else {
     const form = new FormData();
@@ -149,7 +177,7 @@ async function request(
 }
 
 interface Cell {
-  kind: 'text' | 'photo';
+  kind: 'text' | 'photo' | 'similar';
   clients: number;
 }
 
@@ -158,8 +186,8 @@ async function measureCell(
   metricsUrl: string,
   corpus: BenchCorpus,
   cell: Cell,
-): Promise<string> {
-  const before = histograms(await (await fetch(metricsUrl)).text());
+): Promise<Measured> {
+  const before = histograms(await metricsText(metricsUrl));
   const latencies: number[] = [];
   let next = 0;
   const started = performance.now();
@@ -169,27 +197,56 @@ async function measureCell(
       const t = performance.now();
       if (cell.kind === 'text')
         await request(url, `${corpus.queries[i % corpus.queries.length]} ${i}`, undefined);
+      else if (cell.kind === 'similar')
+        await request(url, undefined, undefined, productIds[(i * 7919) % productIds.length]);
       else await request(url, undefined, corpus.photos[i % corpus.photos.length]?.bytes);
       latencies.push(performance.now() - t);
     }
   };
   await Promise.all(Array.from({ length: cell.clients }, client));
   const seconds = (performance.now() - started) / 1000;
-  const after = histograms(await (await fetch(metricsUrl)).text());
+  const after = histograms(await metricsText(metricsUrl));
   const delta = (name: string, label: string) =>
     ((seriesSum(after, name, label) - seriesSum(before, name, label)) * 1000) / RUNS;
   const embedKind = cell.kind === 'text' ? 'kind="text"' : 'kind="image"';
   const embed = delta('embedding_batch_duration_seconds', embedKind);
   const knn = delta('index_request_duration_seconds', 'method="searchVector"');
+  const stored = delta('index_request_duration_seconds', 'method="getImageVectors"');
   const bm25 = delta('index_request_duration_seconds', 'method="searchKeyword"');
   const getMany = delta('index_request_duration_seconds', 'method="getMany"');
   latencies.sort((a, b) => a - b);
   const mean = latencies.reduce((s, v) => s + v, 0) / latencies.length;
   const f = (v: number) => v.toFixed(1).padStart(6);
-  return (
-    `| ${cell.kind} | ${cell.clients} | ${f(percentile(latencies, 50))} | ${f(percentile(latencies, 95))} | ${f(percentile(latencies, 99))} | ` +
-    `${(RUNS / seconds).toFixed(1)} | ${f(mean)} | ${f(embed)} | ${f(knn)} | ${f(bm25)} | ${f(getMany)} |`
+  const p50 = percentile(latencies, 50);
+  const p95 = percentile(latencies, 95);
+  const row =
+    `| ${cell.kind} | ${cell.clients} | ${f(p50)} | ${f(p95)} | ${f(percentile(latencies, 99))} | ` +
+    `${(RUNS / seconds).toFixed(1)} | ${f(mean)} | ${f(embed)} | ${f(knn)} | ${f(bm25)} | ${f(getMany)} | ${f(stored)} |`;
+  return { cell, row, p50, p95 };
+}
+
+interface Measured {
+  readonly cell: Cell;
+  readonly row: string;
+  readonly p50: number;
+  readonly p95: number;
+}
+
+/** Each kind's p50 and p95 as a ratio of the plain text search's at the same concurrency. */
+function ratiosToText(measured: readonly Measured[]): void {
+  const text = new Map(
+    measured.filter((m) => m.cell.kind === 'text').map((m) => [m.cell.clients, m]),
   );
+  const others = measured.filter((m) => m.cell.kind !== 'text' && text.has(m.cell.clients));
+  if (others.length === 0) return;
+  out('\n| search vs text, same run | clients | p50 ratio | p95 ratio |');
+  out('|---|---|---|---|');
+  for (const m of others) {
+    const base = text.get(m.cell.clients)!;
+    out(
+      `| ${m.cell.kind} | ${m.cell.clients} | ${(m.p50 / base.p50).toFixed(2)}x | ${(m.p95 / base.p95).toFixed(2)}x |`,
+    );
+  }
 }
 
 async function runBackend(backend: string, corpus: BenchCorpus): Promise<void> {
@@ -215,19 +272,26 @@ async function runBackend(backend: string, corpus: BenchCorpus): Promise<void> {
         await request(`${url}${config.http.graphqlPath}`, undefined, corpus.photos[i]?.bytes);
       }
       out(
-        '| search | clients | p50 ms | p95 ms | p99 ms | searches/s | mean ms | embedding ms | kNN ms | BM25 ms | getMany ms |',
+        '| search | clients | p50 ms | p95 ms | p99 ms | searches/s | mean ms | embedding ms | kNN ms | BM25 ms | getMany ms | stored vectors ms |',
       );
-      out('|---|---|---|---|---|---|---|---|---|---|---|');
-      for (const kind of ['text', 'photo'] as const) {
+      out('|---|---|---|---|---|---|---|---|---|---|---|---|');
+      const measured: Measured[] = [];
+      for (const kind of KINDS) {
         for (const clients of CLIENTS) {
-          out(
-            await measureCell(`${url}${config.http.graphqlPath}`, `${url}/metrics`, corpus, {
+          const cell = await measureCell(
+            `${url}${config.http.graphqlPath}`,
+            `${url}/metrics`,
+            corpus,
+            {
               kind,
               clients,
-            }),
+            },
           );
+          out(cell.row);
+          measured.push(cell);
         }
       }
+      ratiosToText(measured);
     } finally {
       await http.close();
       await app.close();

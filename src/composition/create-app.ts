@@ -115,7 +115,8 @@ function assemble(
 ): App {
   const { embedder, index, keys, photos, photoFetcher } = parts;
   const access = new AccessService(keys, config.auth);
-  const search = new SearchService(embedder, index, config.search);
+  // The indexing service's fetcher: photo URLs in searches obey the same rules and limits.
+  const search = new SearchService(embedder, index, config.search, photoFetcher);
   const indexing = new IndexingService(embedder, index, config.indexing, {
     photoFetcher,
     // No originals kept: the service skips the store's writes and clean-up altogether.

@@ -154,6 +154,11 @@ interface SearchSettings {
   readonly depth: number;
   /** Longest accepted text query, in characters. Not an environment variable. Default 1000. */
   readonly maxTextLength: number;
+  /**
+   * `SEARCH_MAX_EXAMPLES`: most examples (similarTo plus recommend's positives and negatives) in
+   * one search. Default 16.
+   */
+  readonly maxExamples: number;
 }
 
 /** IndexingService's limits. */
@@ -321,6 +326,12 @@ export interface GraphqlSettings {
    * An operation whose whole need does not fit is shed with OVERLOADED (503) before it runs.
    */
   readonly embeddingSlots: number;
+  /**
+   * `GRAPHQL_MAX_SIMILAR`: `Product.similar` fields (one search each) one operation may resolve;
+   * under a list (a page of hits, `products(ids)`) each product is one. Beyond it the field
+   * fails with QUERY_LIMIT_EXCEEDED. Default 10.
+   */
+  readonly maxSimilar: number;
 }
 
 /** rate-limiter-flexible, in memory, per process. 0 turns a limit off. */

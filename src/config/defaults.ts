@@ -31,7 +31,7 @@ export const DEFAULTS = deepFreeze({
     batching: { maxBatchSize: 16, maxWaitMs: 5, maxQueue: 256 },
     cache: { textCacheSize: 4096, imageCacheSize: 4096 },
   },
-  search: { defaultFirst: 10, maxFirst: 100, depth: 200, maxTextLength: 1000 },
+  search: { defaultFirst: 10, maxFirst: 100, depth: 200, maxTextLength: 1000, maxExamples: 16 },
   indexing: { maxImagesPerProduct: 10, maxBatch: 100, fetchConcurrency: 8 },
   sqlite: { dataDir: './data', maxDefaultReadWorkers: 16 },
   elasticsearch: {
@@ -63,6 +63,7 @@ export const DEFAULTS = deepFreeze({
     maxCost: 50_000,
     maxDirectives: 50,
     maxEmbeddings: 64,
+    maxSimilar: 10,
   },
   rateLimit: { windowSeconds: 60, anonymousInProduction: 600, perKeyInProduction: 6000 },
   connections: {

@@ -166,7 +166,7 @@ function nest(e: Env, machine: MachineFacts): Config {
       },
       cache: { textCacheSize: e.TEXT_CACHE_SIZE, imageCacheSize: e.IMAGE_CACHE_SIZE },
     },
-    search: { ...DEFAULTS.search, depth: e.SEARCH_DEPTH },
+    search: { ...DEFAULTS.search, depth: e.SEARCH_DEPTH, maxExamples: e.SEARCH_MAX_EXAMPLES },
     indexing: {
       maxImagesPerProduct: e.MAX_IMAGES_PER_PRODUCT,
       maxBatch: e.INDEX_MAX_BATCH,
@@ -194,6 +194,7 @@ function nest(e: Env, machine: MachineFacts): Config {
       maxEmbeddings:
         e.GRAPHQL_MAX_EMBEDDINGS ?? Math.min(DEFAULTS.graphql.maxEmbeddings, e.EMBED_MAX_QUEUE),
       embeddingSlots: e.EMBED_MAX_QUEUE,
+      maxSimilar: e.GRAPHQL_MAX_SIMILAR,
     },
     rateLimit: rateLimitSettings(e),
     connections: {

@@ -20,6 +20,8 @@ export interface FusionWeights {
   readonly text: number;
   /** BM25 over title and description. */
   readonly keyword: number;
+  /** kNN with the combined vector of the similarTo / recommend examples. */
+  readonly examples: number;
 }
 
 export interface FusionOptions {

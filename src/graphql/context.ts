@@ -25,6 +25,8 @@ export interface GraphqlServices {
 /** Limits the transport enforces before anything reaches a service. */
 export interface GraphqlLimits {
   readonly maxUploadBytes: number;
+  /** Product.similar fields (one search each) one operation may resolve (GRAPHQL_MAX_SIMILAR). */
+  readonly maxSimilar: number;
 }
 
 /** Built fresh for every request, so DataLoader caches never outlive one request. */
@@ -36,6 +38,8 @@ export interface GraphqlContext {
   /** Who sent the request (its API key, checked once); authPlugin enforces it per root field. */
   readonly principal: Principal;
   readonly productLoader: DataLoader<string, Product | null>;
+  /** How many Product.similar searches this request has started (see GraphqlLimits.maxSimilar). */
+  readonly similarSearches: { count: number };
 }
 
 export function createGraphqlContext(args: {
@@ -45,5 +49,9 @@ export function createGraphqlContext(args: {
   readonly limits: GraphqlLimits;
   readonly principal: Principal;
 }): GraphqlContext {
-  return { ...args, productLoader: createProductLoader(args.services.indexing) };
+  return {
+    ...args,
+    productLoader: createProductLoader(args.services.indexing),
+    similarSearches: { count: 0 },
+  };
 }

@@ -93,7 +93,7 @@ function graphqlRoutes(
           requestId: locals.requestId,
           logger: locals.logger,
           services: app,
-          limits: { maxUploadBytes },
+          limits: { maxUploadBytes, maxSimilar: config.graphql.maxSimilar },
           principal: identifiedPrincipal(res) ?? (await app.access.authenticate(presentedKey(req))),
         });
       },

@@ -121,6 +121,7 @@ it('loads from the service alone, with the upload panel and a default similarIma
     ).CodeMirror.getValue(),
   );
   expect(query).toContain('similarImages(image: $image, text: $text');
+  expect(query).toContain('imageUrl: $imageUrl, similarTo: $similarTo');
   const variables = await page.evaluate(() =>
     Array.from(document.querySelectorAll('.graphiql-editor-tool .CodeMirror'))
       .map((el) => (el as Element & { CodeMirror: { getValue(): string } }).CodeMirror.getValue())

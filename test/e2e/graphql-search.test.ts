@@ -3,8 +3,8 @@
  */
 /** Search scenarios over real HTTP on the SQLite backend (the default). */
 import { startTestServer } from '../helpers/test-server';
-import { describeSearchScenarios } from './search-scenarios';
+import { describeSearchScenarios, SEARCH_SERVER_ENV } from './search-scenarios';
 
 describe('search on the SQLite backend', () => {
-  describeSearchScenarios(() => startTestServer());
+  describeSearchScenarios(() => startTestServer(SEARCH_SERVER_ENV));
 });

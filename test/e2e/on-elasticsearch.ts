@@ -16,13 +16,14 @@ export function describeOnElasticsearch(
   name: string,
   scenarios: (start: () => Promise<TestServer>) => void,
   expectStoredCount: (count: number) => void,
+  env: Readonly<Record<string, string>> = {},
 ): void {
   const prefix = testIndexPrefix();
   describeElasticsearch(name, () => {
     afterAll(() => deleteIndicesWithPrefix(prefix));
     scenarios(async () => {
       const url = await requireElasticsearch();
-      return startTestServer({ ES_URL: url, ES_INDEX_PREFIX: prefix });
+      return startTestServer({ ...env, ES_URL: url, ES_INDEX_PREFIX: prefix });
     });
 
     it('kept the products in Elasticsearch, under the index prefix of this run', async () => {

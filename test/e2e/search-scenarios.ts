@@ -6,6 +6,13 @@
 import { photoOf } from '../helpers/images';
 import type { TestServer } from '../helpers/test-server';
 import { CATALOG, indexCatalog } from './catalog-fixture';
+import { describeExampleScenarios } from './example-scenarios';
+
+/** The search server's settings: the local image host of the photo-URL scenarios allowed. */
+export const SEARCH_SERVER_ENV: Readonly<Record<string, string>> = {
+  IMAGE_FETCH_ALLOW_HOSTS: '127.0.0.1',
+  IMAGE_FETCH_RETRIES: '0',
+};
 
 interface Edge {
   cursor: string;
@@ -214,5 +221,9 @@ export function describeSearchScenarios(start: () => Promise<TestServer>): void 
         expect(new Set(seen).size).toBe(seen.length);
       },
     );
+  });
+
+  describe('examples and photo URLs', () => {
+    describeExampleScenarios(() => server);
   });
 }

@@ -243,9 +243,12 @@ export type Product = {
   readonly price: Scalars['Float']['output'];
   /**
    * More like this product (its stored vectors; itself excluded), for a product page's
-   * recommendations.
+   * recommendations: similarImages(similarTo: [{productId: id}]). Nullable so that a refusal
+   * fails only this field, not the page it sits in: null (with an error at its path) beyond
+   * GRAPHQL_MAX_SIMILAR such fields in one operation (QUERY_LIMIT_EXCEEDED), or without the
+   * search scope (FORBIDDEN).
    */
-  readonly similar: SearchConnection;
+  readonly similar?: Maybe<SearchConnection>;
   readonly tags: ReadonlyArray<Scalars['String']['output']>;
   readonly title: Scalars['String']['output'];
   readonly updatedAt: Scalars['DateTime']['output'];
@@ -383,9 +386,13 @@ export type QuerySimilarImagesArgs = {
 
 /**
  * Positive and negative examples. The query vector is q = normalise(2p - n) where p and n are the
- * weight-averaged normalised vectors of the positive and negative examples (q = p without
- * negatives): Qdrant's average-vector strategy. Stored products in the examples are excluded from
- * the results.
+ * weight-averaged normalised vectors of the positive and negative examples (q = normalise(p)
+ * without negatives): Qdrant's average-vector strategy. A stored product's vector is the
+ * normalised mean of its stored photo vectors (or the one photo ProductRefInput.imageId names);
+ * photos and texts are embedded. Stored products in the examples, positive or negative, are
+ * excluded from the results (pages stay full). At most SEARCH_MAX_EXAMPLES (default 16) examples
+ * with similarTo; negatives need a positive (similarTo counts). Unknown products or images fail
+ * with NOT_FOUND naming the example (details.argument, e.g. recommend.negative.0).
  */
 export type RecommendInput = {
   readonly negative?: InputMaybe<ReadonlyArray<ExampleInput>>;
@@ -683,7 +690,7 @@ export type ProductResolvers<ContextType = GraphqlContext, ParentType extends Re
   inStock?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   modelId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   price?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
-  similar?: Resolver<ResolversTypes['SearchConnection'], ParentType, ContextType, Partial<ProductSimilarArgs>>;
+  similar?: Resolver<Maybe<ResolversTypes['SearchConnection']>, ParentType, ContextType, Partial<ProductSimilarArgs>>;
   tags?: Resolver<ReadonlyArray<ResolversTypes['String']>, ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;

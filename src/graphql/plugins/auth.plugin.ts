@@ -42,6 +42,8 @@ export function withAccessChecks(resolvers: Resolvers<GraphqlContext>): Resolver
     ...resolvers,
     Query: guard(resolvers.Query, 'search'),
     Mutation: guard(resolvers.Mutation, 'catalog:write'),
+    // Product.similar is a search wherever the product came from (a mutation's result too).
+    Product: guard(resolvers.Product, 'search'),
   } as Resolvers<GraphqlContext>;
 }
 

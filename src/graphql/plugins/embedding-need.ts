@@ -34,9 +34,16 @@ export interface EmbeddingNeed {
 }
 
 /** Input positions (Type.field.argument or InputType.field) whose string is embedded as text. */
-const TEXT_INPUTS: ReadonlySet<string> = new Set(['Query.similarImages.text']);
-/** Input positions whose string is a photo URL the service fetches and embeds: one photo each. */
-const PHOTO_URL_INPUTS: ReadonlySet<string> = new Set(['PhotoInput.url']);
+const TEXT_INPUTS: ReadonlySet<string> = new Set(['Query.similarImages.text', 'ExampleInput.text']);
+/**
+ * Input positions whose string is a photo URL the service fetches and embeds: one photo each.
+ * (A stored product as an example, and Product.similar, embed nothing: their vectors are read.)
+ */
+const PHOTO_URL_INPUTS: ReadonlySet<string> = new Set([
+  'PhotoInput.url',
+  'Query.similarImages.imageUrl',
+  'ExampleInput.url',
+]);
 const UPLOAD_SCALAR = 'Upload';
 
 type Variables = Readonly<Record<string, unknown>>;

@@ -1,20 +1,29 @@
 import type { ProductFilter as DomainFilter } from '../../domain/search';
-import type { SearchRequest } from '../../services/search/search.service';
 import type {
+  ExampleRequest,
+  SearchPage,
+  SearchRequest,
+} from '../../services/search/search.service';
+import type { GraphqlContext } from '../context';
+import type {
+  ExampleInput,
   FusionInput,
   InputMaybe,
   ProductFilter,
+  ProductRefInput,
   QueryResolvers,
   QuerySimilarImagesArgs,
+  RecommendInput,
   SearchHitResolvers,
 } from '../generated/resolvers-types';
 import { readUpload } from '../uploads';
+import type { UploadValue } from '../uploads';
 import type { LoadedHit } from './parent-types';
 
 // GraphQL says "absent or null"; the service's request says "absent" only.
 const opt = <T>(value: InputMaybe<T> | undefined): T | undefined => value ?? undefined;
 
-function toFilter(filter: InputMaybe<ProductFilter> | undefined): DomainFilter | undefined {
+export function toFilter(filter: InputMaybe<ProductFilter> | undefined): DomainFilter | undefined {
   if (filter === null || filter === undefined) return undefined;
   return {
     category: opt(filter.category),
@@ -33,8 +42,45 @@ function toFusion(fusion: InputMaybe<FusionInput> | undefined): SearchRequest['f
       image: opt(fusion.imageWeight),
       text: opt(fusion.textWeight),
       keyword: opt(fusion.keywordWeight),
+      examples: opt(fusion.examplesWeight),
     },
     rrfK: opt(fusion.rrfK),
+  };
+}
+
+function toRef(ref: ProductRefInput): { productId: string; imageId?: string } {
+  return ref.imageId === null || ref.imageId === undefined
+    ? { productId: ref.productId }
+    : { productId: ref.productId, imageId: ref.imageId };
+}
+
+async function toExample(example: ExampleInput, maxUploadBytes: number): Promise<ExampleRequest> {
+  const upload = example.upload as UploadValue | null | undefined;
+  return {
+    product:
+      example.product === null || example.product === undefined
+        ? undefined
+        : toRef(example.product),
+    upload:
+      upload === null || upload === undefined
+        ? undefined
+        : (await readUpload(upload, maxUploadBytes)).bytes,
+    url: opt(example.url),
+    text: opt(example.text),
+    weight: opt(example.weight),
+  };
+}
+
+async function toRecommend(
+  recommend: InputMaybe<RecommendInput> | undefined,
+  maxUploadBytes: number,
+): Promise<SearchRequest['recommend']> {
+  if (recommend === null || recommend === undefined) return undefined;
+  const examples = (list: readonly ExampleInput[]) =>
+    Promise.all(list.map((example) => toExample(example, maxUploadBytes)));
+  return {
+    positive: await examples(recommend.positive),
+    negative: await examples(recommend.negative ?? []),
   };
 }
 
@@ -49,7 +95,10 @@ async function toSearchRequest(
       : (await readUpload(args.image, maxUploadBytes)).bytes;
   return {
     image,
+    imageUrl: opt(args.imageUrl),
     text: opt(args.text),
+    similarTo: args.similarTo?.map(toRef),
+    recommend: await toRecommend(args.recommend, maxUploadBytes),
     filter: toFilter(args.filter),
     first: opt(args.first),
     after: opt(args.after),
@@ -65,7 +114,11 @@ export const similarImages: NonNullable<QueryResolvers['similarImages']> = async
   ctx,
 ) => {
   const request = await toSearchRequest(args, ctx.limits.maxUploadBytes);
-  const page = await ctx.services.search.search(request);
+  return toConnection(await ctx.services.search.search(request), ctx);
+};
+
+/** A search page as a SearchConnection: every hit's product loaded in one DataLoader batch. */
+export async function toConnection(page: SearchPage, ctx: GraphqlContext) {
   const products = await ctx.productLoader.loadMany(page.edges.map((e) => e.hit.productId));
   const edges: Array<{ cursor: string; node: LoadedHit }> = [];
   page.edges.forEach((edge, i) => {
@@ -89,7 +142,7 @@ export const similarImages: NonNullable<QueryResolvers['similarImages']> = async
     totalCount: 0,
     facets: { categories: [], tags: [], prices: [] },
   };
-};
+}
 
 // Required: a field added to SearchHit in schema.graphql fails tsc until it has a resolver.
 export const searchHitResolvers: Required<SearchHitResolvers> = {

@@ -5,7 +5,7 @@ import { anyNumber, rule } from './request-rules';
 
 const DEFAULT_FUSION: FusionOptions = Object.freeze({
   mode: 'RRF',
-  weights: Object.freeze({ image: 1, text: 1, keyword: 1 }),
+  weights: Object.freeze({ image: 1, text: 1, keyword: 1, examples: 1 }),
   rrfK: 60,
 });
 
@@ -27,6 +27,7 @@ const weights = {
   image: weight('image'),
   text: weight('text'),
   keyword: weight('keyword'),
+  examples: weight('examples'),
 } satisfies Record<WeightKey, z.ZodType>;
 
 /** The request's fusion options, defaults filled in: RRF, every weight 1, rrfK 60. */

@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { BadUserInputError } from '../../errors/app-error';
+import { AppError, BadUserInputError } from '../../errors/app-error';
+
+// Not instanceof: bytes may come from another realm (jest's sandbox); a Buffer counts too.
+/** An uploaded photo's bytes (a Uint8Array or a Buffer). */
+export const bytes = z.custom<Uint8Array>(
+  (value) =>
+    ArrayBuffer.isView(value) && Object.prototype.toString.call(value) === '[object Uint8Array]',
+  { error: 'image must be bytes' },
+);
 
 /**
  * Any JavaScript number, NaN and infinities included, so the rule that refuses them names the
@@ -32,4 +40,18 @@ export function toBadUserInput(issues: readonly z.core.$ZodIssue[]): BadUserInpu
   }
   // Shape problems the GraphQL schema already rules out; say where, not zod's wording alone.
   return new BadUserInputError(`${argument}: ${issue.message}`, where);
+}
+
+/**
+ * The same error with `details.argument` naming the request argument it concerns (`imageUrl`,
+ * `recommend.positive.0`); anything that is not an AppError passes through unchanged.
+ */
+export function withArgument(error: unknown, argument: string): unknown {
+  if (!(error instanceof AppError) || error.details.argument === argument) return error;
+  const ErrorClass = error.constructor as new (
+    message: string,
+    details: Record<string, unknown>,
+    options?: ErrorOptions,
+  ) => AppError;
+  return new ErrorClass(error.message, { ...error.details, argument }, { cause: error });
 }

@@ -11,6 +11,8 @@ export interface SearchLimits {
   readonly depth: number;
   /** Longest query text, in UTF-16 code units after trimming. */
   readonly maxTextLength: number;
+  /** Most examples (similarTo, recommend's positives and negatives) in one search. */
+  readonly maxExamples: number;
 }
 
 /** Throws a TypeError stating the contract when limits could never serve a request. */

@@ -4,14 +4,24 @@ import type { CursorPosition } from './cursor';
 import { decodeCursor } from './cursor';
 import { filterSchema } from './filter.schema';
 import { fusionSchema } from './fusion.schema';
+import type { ProductRef, RecommendRequest } from './examples.schema';
+import { exampleCountRules, exampleCounts, examplesSchema, toExamples } from './examples.schema';
+import type { QueryInputs } from './query-inputs';
 import type { QueryPart } from './query-kinds/query-kinds.registry';
-import { anyNumber, rule, toBadUserInput } from './request-rules';
+import { anyNumber, bytes, rule, toBadUserInput } from './request-rules';
 import type { SearchLimits } from './search-limits';
+
+export type { ExampleRequest } from './examples.schema';
 
 /** A search as the transport hands it over; absent and undefined mean "not given". */
 export interface SearchRequest {
   readonly image?: Uint8Array;
+  /** A photo to fetch (at most one of image and imageUrl). */
+  readonly imageUrl?: string;
   readonly text?: string;
+  /** More like these stored products: positives of weight 1. */
+  readonly similarTo?: readonly ProductRef[];
+  readonly recommend?: RecommendRequest;
   readonly filter?: ProductFilter;
   readonly first?: number;
   readonly after?: string;
@@ -26,6 +36,8 @@ export interface SearchRequest {
 /** A validated request: the query parts in list order, and how to page through their fusion. */
 export interface SearchPlan {
   readonly parts: readonly QueryPart[];
+  /** The stored products given as examples: no list returns them (QueryContext.exclude). */
+  readonly exclude: ReadonlySet<string>;
   readonly filter: ProductFilter;
   readonly first: number;
   readonly offset: number;
@@ -37,26 +49,50 @@ export interface SearchPlan {
   readonly fusion: FusionOptions;
 }
 
-// Not instanceof: bytes may come from another realm (jest's sandbox); a Buffer counts too.
-const bytes = z.custom<Uint8Array>(
-  (value) =>
-    ArrayBuffer.isView(value) && Object.prototype.toString.call(value) === '[object Uint8Array]',
-  { error: 'image must be bytes' },
-);
+/** A validated request before its photos by URL are fetched (queryParts makes its parts). */
+export interface ParsedSearch extends Omit<SearchPlan, 'parts'> {
+  readonly inputs: QueryInputs;
+}
 
 const text = z
   .string()
   .transform((value) => (value.trim() === '' ? undefined : value.trim()))
   .optional();
 
-// First stage on its own: with nothing to search for, no other argument is worth reporting.
-const query = z.looseObject({ image: bytes.optional(), text }).superRefine(
-  rule(
-    (request) => request.image !== undefined || request.text !== undefined,
-    'Give an image, a text, or both',
-    () => ({ reason: 'EMPTY_QUERY' }),
-  ),
-);
+// First stage on its own: with nothing to search for (or too much), no other argument is worth
+// reporting, and no example is looked at.
+const queryStage = (limits: SearchLimits) =>
+  z
+    .looseObject({
+      image: bytes.optional(),
+      imageUrl: z.unknown().optional(),
+      text,
+      similarTo: z.array(z.unknown()).optional(),
+      recommend: z
+        .looseObject({ positive: z.array(z.unknown()), negative: z.unknown().optional() })
+        .optional(),
+    })
+    .superRefine(
+      rule(
+        (request) => {
+          const { positive, negative } = exampleCounts(request);
+          const photo = request.image !== undefined || request.imageUrl !== undefined;
+          return photo || request.text !== undefined || positive + negative > 0;
+        },
+        'Give an image (or imageUrl), a text, similarTo or recommend examples, or several',
+        () => ({ reason: 'EMPTY_QUERY' }),
+      ),
+    )
+    .superRefine((request, ctx) => {
+      if (request.image === undefined || request.imageUrl === undefined) return;
+      ctx.addIssue({
+        code: 'custom',
+        message: 'Give at most one of image and imageUrl',
+        path: ['imageUrl'],
+        params: { reason: 'IMAGE_AND_IMAGE_URL' },
+      });
+    })
+    .superRefine(exampleCountRules(limits.maxExamples));
 
 const cursor = z.string().transform((value, ctx) => {
   const position = decodeCursor(value);
@@ -70,6 +106,8 @@ function argumentsSchema(limits: SearchLimits) {
   const { maxTextLength, maxFirst } = limits;
   return z.object({
     image: bytes.optional(),
+    imageUrl: z.string().optional(),
+    ...examplesSchema(limits),
     text: z
       .string()
       .superRefine(
@@ -99,17 +137,25 @@ function argumentsSchema(limits: SearchLimits) {
 }
 
 /** Builds the request parser once per limits; the parser throws BadUserInputError. */
-export function searchRequestParser(limits: SearchLimits): (request: SearchRequest) => SearchPlan {
-  const schema = query.pipe(argumentsSchema(limits)).transform((request): SearchPlan => ({
-    parts: queryParts(request),
-    filter: request.filter,
-    first: request.first,
-    offset: request.after?.offset ?? 0,
-    after: request.after,
-    depth: Math.min(request.after?.depth ?? limits.depth, limits.depth),
-    minScore: request.minScore,
-    fusion: request.fusion,
-  }));
+export function searchRequestParser(
+  limits: SearchLimits,
+): (request: SearchRequest) => ParsedSearch {
+  const schema = queryStage(limits)
+    .pipe(argumentsSchema(limits))
+    .transform((request): ParsedSearch => {
+      const inputs = queryInputs(request);
+      return {
+        inputs,
+        exclude: storedExamples(inputs),
+        filter: request.filter,
+        first: request.first,
+        offset: request.after?.offset ?? 0,
+        after: request.after,
+        depth: Math.min(request.after?.depth ?? limits.depth, limits.depth),
+        minScore: request.minScore,
+        fusion: request.fusion,
+      };
+    });
   return (request) => {
     const parsed = schema.safeParse(request);
     if (!parsed.success) throw toBadUserInput(parsed.error.issues);
@@ -117,10 +163,24 @@ export function searchRequestParser(limits: SearchLimits): (request: SearchReque
   };
 }
 
-/** The request's query kinds, in the order their lists are fused (image first). */
-function queryParts(request: { image?: Uint8Array; text?: string }): QueryPart[] {
-  const parts: QueryPart[] = [];
-  if (request.image !== undefined) parts.push({ kind: 'image', image: request.image });
-  if (request.text !== undefined) parts.push({ kind: 'text', text: request.text });
-  return parts;
+/** The request's query inputs (queryParts turns them into parts, in fusion order). */
+function queryInputs(
+  request: { image?: Uint8Array; imageUrl?: string; text?: string } & Parameters<
+    typeof toExamples
+  >[0],
+): QueryInputs {
+  return {
+    ...(request.image === undefined ? {} : { image: request.image }),
+    ...(request.imageUrl === undefined ? {} : { imageUrl: request.imageUrl }),
+    ...(request.text === undefined ? {} : { text: request.text }),
+    ...toExamples(request),
+  };
+}
+
+/** The stored products among the examples (positive or negative), which results leave out. */
+function storedExamples(inputs: QueryInputs): ReadonlySet<string> {
+  const ids = [...inputs.positive, ...inputs.negative].flatMap(({ source }) =>
+    source.kind === 'product' ? [source.productId] : [],
+  );
+  return new Set(ids);
 }

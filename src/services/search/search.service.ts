@@ -1,18 +1,20 @@
 import type { SearchHit } from '../../domain/search';
 import type { Embedder } from '../../ports/embedder.port';
+import type { PhotoFetcher } from '../../ports/photo-fetcher.port';
 import type { ProductIndex } from '../../ports/product-index.port';
 import { encodeCursor, keysetStart } from './cursor';
 import { readDepths, settleFused } from './fused-read';
 import { fuse } from './fusion';
 import { onceEmbedder } from './once-embedder';
+import { queryParts } from './query-inputs';
 import { buildRankedLists, countLists, QUERY_BUILDERS } from './query-kinds/query-kinds.registry';
 import type { SearchLimits } from './search-limits';
 import { checkSearchLimits } from './search-limits';
-import type { SearchPlan, SearchRequest } from './search-request';
+import type { ParsedSearch, SearchPlan, SearchRequest } from './search-request';
 import { searchRequestParser } from './search-request';
 
 export type { SearchLimits } from './search-limits';
-export type { SearchRequest } from './search-request';
+export type { ExampleRequest, SearchRequest } from './search-request';
 
 interface SearchEdge {
   readonly hit: SearchHit;
@@ -33,13 +35,15 @@ export interface SearchPage {
  * lists (query-kinds/), and fusion, minScore and pagination happen in this service.
  */
 export class SearchService {
-  private readonly parse: (request: SearchRequest) => SearchPlan;
+  private readonly parse: (request: SearchRequest) => ParsedSearch;
   private readonly depth: number;
 
+  /** `photoFetcher` fetches photos given by URL (imageUrl, examples); without one they fail. */
   constructor(
     private readonly embedder: Embedder,
     private readonly index: ProductIndex,
     limits: SearchLimits,
+    private readonly photoFetcher?: PhotoFetcher,
   ) {
     const checked = checkSearchLimits(limits);
     this.parse = searchRequestParser(checked);
@@ -47,7 +51,8 @@ export class SearchService {
   }
 
   async search(request: SearchRequest): Promise<SearchPage> {
-    const plan = this.parse(request);
+    const { inputs, ...parsed } = this.parse(request);
+    const plan: SearchPlan = { ...parsed, parts: await queryParts(inputs, this.photoFetcher) };
     const fused = await this.rank(plan);
     const { minScore } = plan;
     const kept = minScore === undefined ? fused : fused.filter((hit) => hit.score >= minScore);
@@ -86,6 +91,7 @@ export class SearchService {
       embedder: onceEmbedder(this.embedder),
       index: this.index,
       filter: plan.filter,
+      exclude: plan.exclude,
     };
     const window = { pageEnd, depth: plan.depth, minScore: plan.minScore };
     const { parts } = plan;

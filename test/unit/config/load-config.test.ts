@@ -61,16 +61,18 @@ describe('loadConfig', () => {
     });
   });
 
-  it('gives SearchService its four limits, all from the defaults but the depth', () => {
+  it('gives SearchService its five limits, all from the defaults but the depth and examples', () => {
     expect(loadConfig({}, machine).search).toEqual({
       defaultFirst: 10,
       maxFirst: 100,
       depth: 200,
       maxTextLength: 1000,
+      maxExamples: 16,
     });
-    expect(loadConfig({ SEARCH_DEPTH: '50' }, machine).search).toEqual({
+    expect(loadConfig({ SEARCH_DEPTH: '50', SEARCH_MAX_EXAMPLES: '4' }, machine).search).toEqual({
       ...DEFAULTS.search,
       depth: 50,
+      maxExamples: 4,
     });
   });
 
@@ -214,7 +216,9 @@ describe('loadConfig', () => {
       maxDirectives: 50,
       maxEmbeddings: 64,
       embeddingSlots: 256,
+      maxSimilar: 10,
     });
+    expect(loadConfig({ GRAPHQL_MAX_SIMILAR: '0' }, machine).graphql.maxSimilar).toBe(0);
     expect(loadConfig({ NODE_ENV: 'development' }, machine).graphql.introspection).toBe(true);
     expect(loadConfig({ GRAPHQL_INTROSPECTION: 'true' }, machine).graphql.introspection).toBe(true);
     const small = loadConfig({ EMBED_MAX_QUEUE: '32' }, machine).graphql;

@@ -94,7 +94,7 @@ function run(query: string) {
     requestId: 'test',
     logger,
     services,
-    limits: { maxUploadBytes: 100 },
+    limits: { maxUploadBytes: 100, maxSimilar: 10 },
     principal: { kind: 'anonymous' },
   });
   return server.executeOperation({ query }, { contextValue });

@@ -53,6 +53,37 @@ describe('embeddingNeed', () => {
     ).toEqual({ images: 1, texts: 0 });
   });
 
+  it('counts imageUrl and example photos and texts; stored products and Product.similar are free', () => {
+    expect(need(`{ similarImages(imageUrl: "https://x.test/a.jpg") ${FIELDS} }`)).toEqual({
+      images: 1,
+      texts: 0,
+    });
+    const recommend = `query($r: RecommendInput) { similarImages(recommend: $r) ${FIELDS} }`;
+    expect(
+      need(recommend, {
+        r: {
+          positive: [
+            { url: 'https://x.test/a.jpg' },
+            { upload },
+            { text: 'red' },
+            { product: { productId: 'p' } },
+          ],
+          negative: [{ text: 'blue' }, { product: { productId: 'q', imageId: 'q#0' } }],
+        },
+      }),
+    ).toEqual({ images: 2, texts: 2 });
+    expect(
+      need(
+        `{ similarImages(recommend: { positive: [{ text: "a" }, { url: "https://x.test/b.jpg" }] }) ${FIELDS} }`,
+      ),
+    ).toEqual({ images: 1, texts: 1 });
+    expect(
+      need(
+        `{ similarImages(similarTo: [{ productId: "p" }]) ${FIELDS} product(id: "p") { similar(first: 4) ${FIELDS} } }`,
+      ),
+    ).toEqual({ images: 0, texts: 0 });
+  });
+
   it('does not count null or absent arguments', () => {
     expect(
       need(`query($i: Upload, $t: String) { similarImages(image: $i, text: $t) ${FIELDS} }`, {

@@ -118,7 +118,7 @@ async function run(
     requestId: 'test',
     logger,
     services: with_,
-    limits: { maxUploadBytes },
+    limits: { maxUploadBytes, maxSimilar: 10 },
     principal: { kind: 'anonymous' },
   });
   const response = await server.executeOperation({ query, variables }, { contextValue });
@@ -245,7 +245,7 @@ describe('similarImages', () => {
       first: 2,
       after: 'c',
       minScore: 0.5,
-      fusion: { mode: 'LINEAR', weights: { image: 2, text: 1, keyword: 0 }, rrfK: 60 },
+      fusion: { mode: 'LINEAR', weights: { image: 2, text: 1, keyword: 0, examples: 1 }, rrfK: 60 },
     });
     expect(result.data?.similarImages).toEqual({
       edges: [

@@ -26,6 +26,11 @@ export interface QueryContext {
    * (its native score is then the final score). The service applies `minScore` afterwards anyway.
    */
   readonly minSimilarity: number | undefined;
+  /**
+   * Products no list may return (the stored products a search gives as examples). A list reads
+   * this many more items and drops them, so it still holds `k` whenever `k` others exist.
+   */
+  readonly exclude?: ReadonlySet<string>;
 }
 
 /**

@@ -1,4 +1,6 @@
 import type { RankedList } from '../ranked-list';
+import type { ExamplesQuery } from './examples.query';
+import { examplesQuery } from './examples.query';
 import type { ImageQuery } from './image.query';
 import { imageQuery } from './image.query';
 import type { QueryBuilder, QueryBuilders, QueryContext, QueryPartBase } from './query-kind';
@@ -9,11 +11,12 @@ import { textQuery } from './text.query';
  * Every kind of query part a search can hold. A new kind (more-like-this, recommend, a boost)
  * adds a builder file, a member here and a line in QUERY_BUILDERS; fusion and the service stay.
  */
-export type QueryPart = ImageQuery | TextQuery;
+export type QueryPart = ImageQuery | TextQuery | ExamplesQuery;
 
 export const QUERY_BUILDERS: QueryBuilders<QueryPart> = Object.freeze({
   image: imageQuery,
   text: textQuery,
+  examples: examplesQuery,
 });
 
 /** Where the page ends and how deep lists may be read; the search service's pagination. */

@@ -1,5 +1,5 @@
 import type { RankedList } from '../ranked-list';
-import { knnList } from './knn-list';
+import { knnList, withoutExcluded } from './knn-list';
 import type { QueryBuilder, QueryContext } from './query-kind';
 
 /** Search by words. */
@@ -44,11 +44,15 @@ export const textQuery: QueryBuilder<TextQuery> = {
 
 async function keywordList(text: string, context: QueryContext, k: number): Promise<RankedList> {
   const { index, filter } = context;
-  const hits = await index.searchKeyword({ text, filter, k });
+  const hits = await index.searchKeyword({ text, filter, k: k + (context.exclude?.size ?? 0) });
   return {
     weightKey: 'keyword',
     scale: 'bm25',
     ...(k === context.k ? {} : { asked: k }),
-    items: hits.map((hit) => ({ productId: hit.productId, imageId: null, score: hit.score })),
+    items: withoutExcluded(context, hits, k).map((hit) => ({
+      productId: hit.productId,
+      imageId: null,
+      score: hit.score,
+    })),
   };
 }

@@ -4,6 +4,7 @@ import type { GraphqlServices } from '../../../../src/graphql/context';
 import { createGraphqlContext } from '../../../../src/graphql/context';
 import type { AccessPolicy, Principal } from '../../../../src/services/access/access.service';
 import { accessFor } from '../../../fakes/in-memory-api-key-store';
+import { makeProduct } from '../../../helpers/product-fixtures';
 
 /** Counts service calls: a refused field must never reach its service. */
 function recordingServices(policy: AccessPolicy) {
@@ -26,8 +27,9 @@ function recordingServices(policy: AccessPolicy) {
       indexProducts: async () => {
         throw new Error('not used');
       },
-      updateProduct: async () => {
-        throw new Error('not used');
+      updateProduct: async (id) => {
+        calls.push('updateProduct');
+        return makeProduct({ id, vectors: [] });
       },
       addProductPhotos: async () => {
         throw new Error('not used');
@@ -54,7 +56,7 @@ async function run(query: string, services: GraphqlServices, principal: Principa
     requestId: 't',
     logger: pino({ level: 'silent' }),
     services,
-    limits: { maxUploadBytes: 100 },
+    limits: { maxUploadBytes: 100, maxSimilar: 10 },
     principal,
   });
   const response = await server.executeOperation({ query }, { contextValue });
@@ -95,4 +97,23 @@ it('lets everything through with AUTH_MODE=off', async () => {
   });
   expect(result.errors).toBeUndefined();
   expect(calls).toEqual(['deleteProduct']);
+});
+
+it('Product.similar is a search wherever the product comes from, a mutation result too', async () => {
+  const { calls, services } = recordingServices({ mode: 'keys', search: 'key' });
+  const writer: Principal = { kind: 'key', keyId: 'key_1', name: 'w', scopes: ['catalog:write'] };
+  const query = `mutation { updateProduct(id: "p1", patch: { title: "t" }) {
+    id similar { pageInfo { hasNextPage } } } }`;
+  const result = await run(query, services, writer);
+  expect(codes(result)).toEqual([['FORBIDDEN', ['updateProduct', 'similar']]]);
+  // The write itself went through: only the search under it is refused.
+  expect(result.data).toEqual({ updateProduct: { id: 'p1', similar: null } });
+  expect(calls).toEqual(['updateProduct']);
+  const both: Principal = { ...writer, scopes: ['catalog:write', 'search'] };
+  const allowed = await run(
+    query,
+    recordingServices({ mode: 'keys', search: 'key' }).services,
+    both,
+  );
+  expect(allowed.errors).toBeUndefined();
 });

@@ -64,7 +64,7 @@ function randomOptions(rand: Rand): FusionOptions {
   const weight = () => pick(rand, [0, 0.5, 1, 1, 2, 3.7]);
   return {
     mode: pick(rand, ['RRF', 'LINEAR'] as const),
-    weights: { image: weight(), text: weight(), keyword: weight() },
+    weights: { image: weight(), text: weight(), keyword: weight(), examples: weight() },
     rrfK: pick(rand, [0, 1, 60, 60, 200]),
   };
 }
@@ -157,7 +157,7 @@ describe('settleFused', () => {
       { weightKey: 'keyword', scale: 'bm25', items },
     ];
     for (const mode of ['RRF', 'LINEAR'] as const) {
-      const options = { mode, weights: { image: 1, text: 1, keyword: 1 }, rrfK: 60 };
+      const options = { mode, weights: { image: 1, text: 1, keyword: 1, examples: 1 }, rrfK: 60 };
       const { hits, depths } = settleByRounds(lists, 200, 21, options, undefined);
       expect(depths).toEqual([42]);
       expect(hits.slice(0, 21)).toEqual(reference(lists, 200, options, undefined).slice(0, 21));
@@ -180,7 +180,11 @@ describe('settleFused', () => {
           .map((productId, i) => ({ productId, imageId: null, score: 300 - i })),
       },
     ];
-    const options = { mode: 'RRF' as const, weights: { image: 1, text: 1, keyword: 1 }, rrfK: 60 };
+    const options = {
+      mode: 'RRF' as const,
+      weights: { image: 1, text: 1, keyword: 1, examples: 1 },
+      rrfK: 60,
+    };
     const { hits, depths } = settleByRounds(lists, 200, 11, options, undefined);
     expect(depths.at(-1)).toBe(200);
     expect(hits.slice(0, 11)).toEqual(reference(lists, 200, options, undefined).slice(0, 11));
@@ -246,6 +250,7 @@ describe('SearchService with fused reads', () => {
         maxFirst: 100,
         depth,
         maxTextLength: 100,
+        maxExamples: 16,
       });
       const first = pick(rand, [1, 7, 20]);
       const request: SearchRequest = {

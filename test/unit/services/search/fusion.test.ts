@@ -2,7 +2,11 @@ import type { FusionOptions } from '../../../../src/domain/search';
 import { fuse } from '../../../../src/services/search/fusion';
 import type { RankedList } from '../../../../src/services/search/ranked-list';
 
-const rrf: FusionOptions = { mode: 'RRF', weights: { image: 1, text: 1, keyword: 1 }, rrfK: 60 };
+const rrf: FusionOptions = {
+  mode: 'RRF',
+  weights: { image: 1, text: 1, keyword: 1, examples: 1 },
+  rrfK: 60,
+};
 const linear: FusionOptions = { ...rrf, mode: 'LINEAR' };
 
 const imageList: RankedList = {
@@ -44,7 +48,7 @@ describe('fuse', () => {
   it('applies per-list weights', () => {
     const keywordHeavy = fuse([imageList, keywordList], {
       ...rrf,
-      weights: { image: 1, text: 1, keyword: 10 },
+      weights: { image: 1, text: 1, keyword: 10, examples: 1 },
     });
     expect(keywordHeavy.map((h) => h.productId)).toEqual(['b', 'c', 'a']);
   });

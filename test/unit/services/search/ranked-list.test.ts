@@ -5,7 +5,7 @@ import { normaliserFor } from '../../../../src/services/search/ranked-list';
 
 const linear: FusionOptions = {
   mode: 'LINEAR',
-  weights: { image: 1, text: 1, keyword: 1 },
+  weights: { image: 1, text: 1, keyword: 1, examples: 1 },
   rrfK: 60,
 };
 
@@ -54,7 +54,7 @@ describe('fusion reads the declared scale, not the weight key', () => {
   it('weighs a list by its weight key', () => {
     const heavy = fuse([list('cosine', 'text', [0]), list('cosine', 'image', [0])], {
       ...linear,
-      weights: { image: 1, text: 3, keyword: 1 },
+      weights: { image: 1, text: 3, keyword: 1, examples: 1 },
     });
     expect(heavy.map((h) => [h.productId, h.score])).toEqual([
       ['text0', (3 * 0.5) / 4],

@@ -8,8 +8,14 @@ import { searchLimits } from '../../../helpers/search-limits';
 const png = new Uint8Array([1, 2, 3]);
 const limits = searchLimits({ maxFirst: 100, maxTextLength: 1000 });
 
-async function rejection(request: SearchRequest): Promise<AppError> {
-  const service = new SearchService(new RecordingEmbedder(), new ScriptedIndex(), limits);
+async function rejection(
+  request: SearchRequest,
+  overrides: Partial<typeof limits> = {},
+): Promise<AppError> {
+  const service = new SearchService(new RecordingEmbedder(), new ScriptedIndex(), {
+    ...limits,
+    ...overrides,
+  });
   try {
     await service.search(request);
   } catch (error) {
@@ -66,6 +72,81 @@ describe('search request validation', () => {
   ])('%s: BAD_USER_INPUT naming the argument', async (_name, request, details) => {
     const error = await rejection(request);
     expect([error.code, error.details]).toEqual(['BAD_USER_INPUT', details]);
+  });
+
+  const ref = { product: { productId: 'p1' } };
+  it.each<[string, SearchRequest, Record<string, unknown>]>([
+    [
+      'image and imageUrl',
+      { image: png, imageUrl: 'https://x.test/a.jpg' },
+      { argument: 'imageUrl', reason: 'IMAGE_AND_IMAGE_URL' },
+    ],
+    ['only an empty similarTo', { similarTo: [] }, { reason: 'EMPTY_QUERY' }],
+    ['only an empty recommend', { recommend: { positive: [] } }, { reason: 'EMPTY_QUERY' }],
+    [
+      'negatives without a positive',
+      { recommend: { positive: [], negative: [ref] } },
+      { argument: 'recommend.negative', reason: 'NEGATIVE_WITHOUT_POSITIVE' },
+    ],
+    [
+      'too many examples, similarTo and recommend together',
+      {
+        similarTo: [{ productId: 'a' }, { productId: 'b' }],
+        recommend: { positive: [ref, ref], negative: [ref] },
+      },
+      { argument: 'recommend', reason: 'TOO_MANY_EXAMPLES', max: 4, count: 5 },
+    ],
+    [
+      'too many similarTo',
+      { similarTo: Array.from({ length: 5 }, (_, i) => ({ productId: `p${i}` })) },
+      { argument: 'similarTo', reason: 'TOO_MANY_EXAMPLES', max: 4, count: 5 },
+    ],
+    [
+      'an example with no source',
+      { recommend: { positive: [ref, { weight: 2 }] } },
+      { argument: 'recommend.positive.1', reason: 'EXAMPLE_SOURCE', given: [] },
+    ],
+    [
+      'an example with two sources',
+      { recommend: { positive: [ref], negative: [{ text: 'red', url: 'https://x.test/a.jpg' }] } },
+      { argument: 'recommend.negative.0', reason: 'EXAMPLE_SOURCE', given: ['url', 'text'] },
+    ],
+    [
+      'a zero weight',
+      { recommend: { positive: [{ ...ref, weight: 0 }] } },
+      { argument: 'recommend.positive.0.weight', value: 0 },
+    ],
+    [
+      'a negative weight',
+      { recommend: { positive: [ref], negative: [{ ...ref, weight: -1 }] } },
+      { argument: 'recommend.negative.0.weight', value: -1 },
+    ],
+    [
+      'an infinite weight',
+      { recommend: { positive: [{ ...ref, weight: Infinity }] } },
+      { argument: 'recommend.positive.0.weight', value: Infinity },
+    ],
+    [
+      'a blank example text',
+      { recommend: { positive: [{ text: '   ' }] } },
+      { argument: 'recommend.positive.0.text' },
+    ],
+    [
+      'a long example text',
+      { recommend: { positive: [{ text: 'x'.repeat(1001) }] } },
+      { argument: 'recommend.positive.0.text', max: 1000 },
+    ],
+  ])('%s: BAD_USER_INPUT naming the argument', async (_name, request, details) => {
+    const error = await rejection(request, { maxExamples: 4 });
+    expect([error.code, error.details]).toEqual(['BAD_USER_INPUT', details]);
+  });
+
+  it('a photo URL without a fetcher is refused, naming the argument', async () => {
+    const error = await rejection({ imageUrl: 'https://x.test/a.jpg' });
+    expect([error.code, error.details]).toEqual([
+      'BAD_USER_INPUT',
+      { argument: 'imageUrl', reason: 'URL_INPUT_UNSUPPORTED' },
+    ]);
   });
 
   it('reports the first bad argument in request order', async () => {

@@ -4,7 +4,7 @@ import { RecordingEmbedder } from '../../../fakes/recording-embedder';
 import { ScriptedIndex } from '../../../fakes/scripted-product-index';
 import { expectCode } from '../../../helpers/expect-code';
 
-const limits = { defaultFirst: 10, maxFirst: 100, depth: 50, maxTextLength: 1000 };
+const limits = { defaultFirst: 10, maxFirst: 100, depth: 50, maxTextLength: 1000, maxExamples: 16 };
 const png = new Uint8Array([1, 2, 3]);
 
 function vectorHits(n: number) {

@@ -103,7 +103,7 @@ describe('a new query kind', () => {
     expect(pinned.seenK).toEqual([50]);
     const hits = fuse(lists, {
       mode: 'RRF',
-      weights: { image: 1, text: 1, keyword: 5 },
+      weights: { image: 1, text: 1, keyword: 5, examples: 1 },
       rrfK: 60,
     });
     expect(hits.map((h) => h.productId)).toEqual(['z', 'a', 'b']);
@@ -116,7 +116,11 @@ describe('a new query kind', () => {
     const lists = await buildRankedLists(parts, builders, ports(), window);
     expect(pinned.seenK).toEqual([6]);
     expect(
-      fuse(lists, { mode: 'RRF', weights: { image: 1, text: 1, keyword: 1 }, rrfK: 60 }),
+      fuse(lists, {
+        mode: 'RRF',
+        weights: { image: 1, text: 1, keyword: 1, examples: 1 },
+        rrfK: 60,
+      }),
     ).toEqual([
       { productId: 'z', imageId: null, score: 1 },
       { productId: 'y', imageId: null, score: 1 },
