@@ -21,6 +21,8 @@ export interface SearchRequest {
     readonly weights?: Partial<FusionWeights>;
     readonly rrfK?: number;
   };
+  /** Weight of the popularity blend (result-stages/popularity.stage.ts); 0 when absent. */
+  readonly popularityWeight?: number;
 }
 
 /** A validated request: the query parts in list order, and how to page through their fusion. */
@@ -35,6 +37,8 @@ export interface SearchPlan {
   readonly depth: number;
   readonly minScore: number | undefined;
   readonly fusion: FusionOptions;
+  /** >= 0; 0 leaves the ranking exactly as fusion made it. */
+  readonly popularityWeight: number;
 }
 
 // Not instanceof: bytes may come from another realm (jest's sandbox); a Buffer counts too.
@@ -95,6 +99,15 @@ function argumentsSchema(limits: SearchLimits) {
     after: cursor.optional(),
     filter: filterSchema.default({}),
     fusion: fusionSchema,
+    popularityWeight: anyNumber
+      .superRefine(
+        rule(
+          (value) => Number.isFinite(value) && value >= 0,
+          'popularityWeight must be a finite number >= 0',
+          (value) => ({ value }),
+        ),
+      )
+      .default(0),
   });
 }
 
@@ -109,6 +122,7 @@ export function searchRequestParser(limits: SearchLimits): (request: SearchReque
     depth: Math.min(request.after?.depth ?? limits.depth, limits.depth),
     minScore: request.minScore,
     fusion: request.fusion,
+    popularityWeight: request.popularityWeight,
   }));
   return (request) => {
     const parsed = schema.safeParse(request);
