@@ -40,7 +40,7 @@ export interface PopularityCounts {
 }
 
 /** The fraction an event of age `ageMs` still counts for; 1 for events from the future. */
-export function decayFactor(ageMs: number, halfLifeMs: number): number {
+function decayFactor(ageMs: number, halfLifeMs: number): number {
   return ageMs <= 0 ? 1 : 0.5 ** (ageMs / halfLifeMs);
 }
 

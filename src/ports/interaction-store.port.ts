@@ -1,7 +1,5 @@
 import type { InteractionEvent, PopularityCounts } from '../domain/interaction';
 
-export type { InteractionEvent, PopularityCounts } from '../domain/interaction';
-
 /**
  * Where shopper interactions live: the raw events and, per product and per (query key,
  * product), their time-decayed counts (domain/interaction.ts: `addEvents`), so a read costs one
