@@ -40,12 +40,12 @@ export interface Config {
  * the catalog's backend: a SQLite file beside the catalog, or indices under ES_INDEX_PREFIX.
  */
 export interface InteractionSettings {
-  /** `INTERACTION_HALF_LIFE_HOURS`: an event counts half as much after this long. Default 168 (7 days). */
+  /** `INTERACTION_HALF_LIFE_DAYS`: an event counts half as much after this long. Default 7. */
   readonly halfLifeMs: number;
   /** `INTERACTION_MAX_BATCH`: most events in one recordInteractions call. Default 500. */
   readonly maxBatch: number;
   /**
-   * `INTERACTION_MAX_CLOCK_SKEW_MS`: how far in the future an event's `at` may be before it is
+   * `INTERACTION_MAX_SKEW_MS`: how far in the future an event's `at` may be before it is
    * refused. Default 60 000.
    */
   readonly maxClockSkewMs: number;

@@ -66,7 +66,7 @@ export const DEFAULTS = deepFreeze({
   },
   rateLimit: { windowSeconds: 60, anonymousInProduction: 600, perKeyInProduction: 6000 },
   interactions: {
-    halfLifeHours: 168,
+    halfLifeDays: 7,
     maxBatch: 500,
     maxClockSkewMs: 60_000,
     maxQueryLength: 1000,

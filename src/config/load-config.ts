@@ -214,12 +214,12 @@ function nest(e: Env, machine: MachineFacts): Config {
 }
 
 function interactionSettings(e: Env): Config['interactions'] {
-  const { halfLifeHours: _hours, sqliteFileName, writes, ...fixed } = DEFAULTS.interactions;
+  const { halfLifeDays: _days, sqliteFileName, writes, ...fixed } = DEFAULTS.interactions;
   return {
     ...fixed,
-    halfLifeMs: e.INTERACTION_HALF_LIFE_HOURS * 3_600_000,
+    halfLifeMs: e.INTERACTION_HALF_LIFE_DAYS * 86_400_000,
     maxBatch: e.INTERACTION_MAX_BATCH,
-    maxClockSkewMs: e.INTERACTION_MAX_CLOCK_SKEW_MS,
+    maxClockSkewMs: e.INTERACTION_MAX_SKEW_MS,
     writes: { ...writes, maxQueued: e.INTERACTION_MAX_QUEUE },
     sqliteFile: path.join(e.DATA_DIR, sqliteFileName),
   };

@@ -10,8 +10,8 @@ import { DEFAULTS } from '../../../src/config/defaults';
 import type { Product } from '../../../src/domain/product';
 import { FeedbackService } from '../../../src/services/feedback/feedback.service';
 
-const { halfLifeHours, sqliteFileName, ...fixed } = DEFAULTS.interactions;
-const settings = { ...fixed, halfLifeMs: halfLifeHours * 3_600_000 };
+const { halfLifeDays, sqliteFileName, ...fixed } = DEFAULTS.interactions;
+const settings = { ...fixed, halfLifeMs: halfLifeDays * 86_400_000 };
 const catalog = { getMany: async (ids: readonly string[]) => ids.map((id) => ({ id }) as Product) };
 
 let dir: string;

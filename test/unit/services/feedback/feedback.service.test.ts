@@ -11,7 +11,7 @@ import { expectCode } from '../../../helpers/expect-code';
 
 const NOW = Date.UTC(2026, 5, 1, 12);
 const HOUR = 3_600_000;
-const { halfLifeHours: _h, sqliteFileName: _f, ...fixed } = DEFAULTS.interactions;
+const { halfLifeDays: _h, sqliteFileName: _f, ...fixed } = DEFAULTS.interactions;
 
 function settings(overrides: Partial<FeedbackSettings> = {}): FeedbackSettings {
   return { ...fixed, halfLifeMs: 168 * HOUR, ...overrides };
