@@ -70,6 +70,11 @@ export interface InteractionSettings {
     /** How long an idle writer waits for more requests, in ms. Not an environment variable. Default 2. */
     readonly lingerMs: number;
   };
+  /**
+   * Product ids found in the catalog, remembered so events on hot products skip the catalog
+   * read: how many and for how long (ms). Not environment variables. Default 100 000, 10 min.
+   */
+  readonly knownProducts: { readonly max: number; readonly ttlMs: number };
   /** The SQLite store's file: `<DATA_DIR>/interactions.sqlite`. Not an environment variable of its own. */
   readonly sqliteFile: string;
 }

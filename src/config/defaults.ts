@@ -76,6 +76,7 @@ export const DEFAULTS = deepFreeze({
     saturation: 10,
     queryShare: 0.75,
     writes: { maxQueued: 10_000, maxWrite: 1000, lingerMs: 2 },
+    knownProducts: { max: 100_000, ttlMs: 600_000 },
     sqliteFileName: 'interactions.sqlite',
   },
   connections: {

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { InteractionEvent, InteractionType } from '../../domain/interaction';
 import { normaliseQueryKey } from '../../domain/interaction';
 import { isAppError, NotFoundError } from '../../errors/app-error';
@@ -15,6 +16,13 @@ export type { InteractionInput } from './interaction-input';
 /** Everything the feedback loop is told by config (`config.interactions`). */
 export interface FeedbackSettings extends InteractionLimits, PopularityFormula {
   readonly writes: GroupCommitLimits;
+  /**
+   * Product ids recently found in the catalog, kept so a stream of events on the same products
+   * does not read them again and again: how many, and for how long (ms). A product deleted
+   * meanwhile may still receive events until its entry expires (harmless: popularity is only
+   * read for products a search found).
+   */
+  readonly knownProducts: { readonly max: number; readonly ttlMs: number };
 }
 
 /** Told about every batch (metrics.ts implements it for /metrics). */
@@ -38,6 +46,7 @@ export class FeedbackService {
   private readonly writer: GroupCommit<InteractionEvent>;
   private readonly observer: FeedbackObserver;
   private readonly now: () => number;
+  private readonly known: LRUCache<string, true>;
 
   constructor(
     private readonly store: InteractionStore,
@@ -47,6 +56,10 @@ export class FeedbackService {
   ) {
     this.observer = options.observer ?? SILENT;
     this.now = options.now ?? Date.now;
+    this.known = new LRUCache<string, true>({
+      max: settings.knownProducts.max,
+      ttl: settings.knownProducts.ttlMs,
+    });
     this.writer = new GroupCommit((events, requests) => {
       this.observer.write(events.length, requests);
       return this.store.record(events);
@@ -100,10 +113,13 @@ export class FeedbackService {
 
   /** NOT_FOUND naming the first event whose product is not in the catalog. */
   private async checkProductsExist(events: readonly InteractionEvent[]): Promise<void> {
-    const ids = [...new Set(events.map((event) => event.productId))];
+    const ids = [...new Set(events.map((event) => event.productId))].filter(
+      (id) => !this.known.has(id),
+    );
     if (ids.length === 0) return;
     const products = await this.index.getMany(ids);
     const missing = new Set(ids.filter((_, i) => products[i] === null));
+    for (const id of ids) if (!missing.has(id)) this.known.set(id, true);
     if (missing.size === 0) return;
     const at = events.findIndex((event) => missing.has(event.productId));
     const productId = events[at]?.productId;

@@ -136,6 +136,15 @@ describe('FeedbackService.record: validation (a refused batch writes nothing)', 
     expect(Object.fromEntries(seen.recorded)).toEqual({ CLICK: 1, PURCHASE: 1 });
   });
 
+  it('reads the catalog only for products it has not seen lately; unknown ones every time', async () => {
+    const { index, service } = await setup();
+    await service.record([click('a'), click('b')]);
+    await service.record([click('a'), click('c'), click('b')]);
+    await expectCode(service.record([click('a'), click('zz')]), 'NOT_FOUND');
+    await expectCode(service.record([click('zz')]), 'NOT_FOUND');
+    expect(index.calls).toEqual([['a', 'b'], ['c'], ['zz'], ['zz']]);
+  });
+
   it('records an empty batch as 0 events without a write', async () => {
     const { store, service } = await setup();
     await expect(service.record([])).resolves.toEqual({ recorded: 0 });
