@@ -35,7 +35,7 @@ const program = new Command()
   .option(
     '--per-key <list>',
     'RATE_LIMIT_PER_KEY values to run with (the flood sends one storefront key; 0 = no limit)',
-    '0,6000',
+    '0,600',
   )
   .parse();
 const opts = program.opts<Record<string, string>>();

@@ -48,8 +48,8 @@ function guard(
  * Enforces API-key access per root field, in one place instead of in each resolver: the key was
  * authenticated once, when the context was built; each root resolver first asks the access
  * policy whether that principal may run it (a Mutation field writes the catalog: it needs
- * `catalog:write`; a Query field is a search; FIELD_OPERATIONS names the exceptions). A refused field fails alone with
- * UNAUTHENTICATED or FORBIDDEN before its resolver runs, so nothing is read or written; its
+ * `catalog:write`; a Query field is a search; FIELD_OPERATIONS names the exceptions). A
+ * refused field fails alone with UNAUTHENTICATED or FORBIDDEN before its resolver runs, so nothing is read or written; its
  * siblings run. Introspection (`__schema`, `__type`, `__typename`) has no resolver here.
  * Only root resolvers are wrapped: nested fields keep graphql-js's fast default resolvers
  * (a plugin's willResolveField would wrap every field of every type).

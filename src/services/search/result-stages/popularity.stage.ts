@@ -17,17 +17,19 @@ export const NO_POPULARITY: PopularitySource = Object.freeze({
 type PopularityPlan = Pick<SearchPlan, 'popularityWeight' | 'parts'>;
 
 /**
- * Whether the lists must be read the whole depth deep: with a popularity weight any product of
- * the relevant set may rise onto the page, so the page cannot be proven from a prefix.
+ * Whether the search blends popularity in. Then the lists must be read the whole depth deep
+ * (any product of the relevant set may rise onto the page, so no prefix proves it), and pages
+ * resume at their offset rather than after a (score, id) key: blended scores move with every
+ * recorded event and with time (popularity decays), as fused scores move with the catalog.
  */
-export function popularityReadsWholeDepth(plan: PopularityPlan): boolean {
+export function blendsPopularity(plan: PopularityPlan): boolean {
   return plan.popularityWeight > 0;
 }
 
 /**
  * The popularity blend, a stage after fusion and minScore: each hit of the relevant set gets
  * score + popularityWeight * pop(product) (pop from `source`, README "Feedback loop"), and the
- * set is re-ordered by that score, ties by product id (the order keyset cursors resume in).
+ * set is re-ordered by that score, ties by product id.
  * With weight 0 the hits come back untouched: same objects, same order, same scores.
  */
 export async function popularityStage(
