@@ -34,8 +34,8 @@ const program = new Command()
   .option('--model <dir>', 'model folder', '.cache/toy-model')
   .option(
     '--per-key <list>',
-    'RATE_LIMIT_PER_KEY values to run with (the flood sends one storefront key; 0 = no limit)',
-    '0,600',
+    'requests per second per key to run with (RATE_LIMIT_PER_KEY over a 1 s window; the flood sends one storefront key; 0 = no limit)',
+    '0,10',
   )
   .parse();
 const opts = program.opts<Record<string, string>>();
@@ -196,7 +196,9 @@ async function runBackend(backend: string): Promise<void> {
     TEXT_CACHE_SIZE: '0',
     // Writes need keys (the flood sends a storefront key); searches stay open and unlimited.
     AUTH_MODE: 'keys',
+    // A 1 s window: the same rate as N x 60 per minute, without a minute's burst up front.
     RATE_LIMIT_PER_KEY: perKey,
+    RATE_LIMIT_WINDOW_SECONDS: '1',
     ...(esUrl === undefined ? {} : { ES_URL: esUrl, ES_INDEX_PREFIX: prefix }),
   });
   try {
@@ -237,7 +239,7 @@ async function measureServer(config: Config, ids: readonly string[], perKey: str
     const metrics = async () =>
       (await fetch(metricsUrl, { headers: { authorization: `Bearer ${admin.key}` } })).text();
     await searches(url, 0);
-    const limit = perKey === '0' ? 'no rate limit' : `RATE_LIMIT_PER_KEY=${perKey}/min`;
+    const limit = perKey === '0' ? 'no rate limit' : `${perKey} requests/s per key`;
     for (const weight of [0, 0.05]) {
       const alone = await searches(url, weight);
       const before = await metrics();
