@@ -9,11 +9,14 @@ import type { PhotoFetcher } from '../ports/photo-fetcher.port';
 import type { PhotoStore } from '../ports/photo-store.port';
 import type { ProductIndex } from '../ports/product-index.port';
 import type { ApiKeyStore } from '../ports/api-key-store.port';
+import type { InteractionStore } from '../ports/interaction-store.port';
 import { AccessService } from '../services/access/access.service';
+import { FeedbackService } from '../services/feedback/feedback.service';
 import { IndexingService } from '../services/indexing/indexing.service';
 import { SearchService } from '../services/search/search.service';
 import { createEmbedder } from './create-embedder';
 import { createIndex } from './create-index';
+import { createInteractionStore } from './create-interaction-store';
 import { createKeyStore } from './create-key-store';
 import { createPhotoFetcher } from './create-photo-fetcher';
 import { createPhotoStore } from './create-photo-store';
@@ -29,6 +32,8 @@ export interface App {
   readonly indexing: IndexingService;
   /** API keys: authenticate a request's key, authorise its operations (AUTH_MODE). */
   readonly access: AccessService;
+  /** The feedback loop: recordInteractions, and the popularity the search blends in. */
+  readonly feedback: FeedbackService;
   readonly modelId: string;
   readonly backend: string;
   /** This app's own Prometheus registry: serve `metrics.render()` at GET /metrics. */
@@ -79,6 +84,13 @@ export async function createApp(
     await Promise.allSettled([embedder.close(), keys.close(), photoFetcher.close()]);
     throw error;
   }
+  const interactions = createInteractionStore(config.index, config.interactions);
+  try {
+    await interactions.open();
+  } catch (error) {
+    await Promise.allSettled([index.close(), embedder.close(), keys.close(), photoFetcher.close()]);
+    throw error;
+  }
   if (config.auth.mode === 'off' && config.nodeEnv === 'production') {
     logger.warn('AUTH_MODE=off: anyone who reaches this service can change the catalog');
   }
@@ -86,7 +98,8 @@ export async function createApp(
     { model: embedder.modelId, dims: embedder.dims, backend: index.kind },
     'search engine ready',
   );
-  const app = assemble(config, { embedder, index, keys, photos, photoFetcher }, metrics);
+  const parts = { embedder, index, keys, photos, photoFetcher, interactions };
+  const app = assemble(config, parts, metrics);
   await warnWithoutKeys(config, app.access, logger);
   return app;
 }
@@ -110,13 +123,17 @@ function assemble(
     keys: ApiKeyStore;
     photos: PhotoStore;
     photoFetcher: PhotoFetcher & { close(): Promise<void> };
+    interactions: InteractionStore;
   },
   metrics: Metrics,
 ): App {
-  const { embedder, index, keys, photos, photoFetcher } = parts;
+  const { embedder, index, keys, photos, photoFetcher, interactions } = parts;
   const access = new AccessService(keys, config.auth);
+  const feedback = new FeedbackService(interactions, index, config.interactions, {
+    observer: metrics.feedback,
+  });
   // The indexing service's fetcher: photo URLs in searches obey the same rules and limits.
-  const search = new SearchService(embedder, index, config.search, photoFetcher);
+  const search = new SearchService(embedder, index, config.search, photoFetcher, feedback);
   const indexing = new IndexingService(embedder, index, config.indexing, {
     photoFetcher,
     // No originals kept: the service skips the store's writes and clean-up altogether.
@@ -127,6 +144,7 @@ function assemble(
     search,
     indexing,
     access,
+    feedback,
     modelId: embedder.modelId,
     backend: index.kind,
     metrics,
@@ -146,6 +164,7 @@ function assemble(
     async close() {
       await Promise.allSettled([
         index.close(),
+        interactions.close(),
         embedder.close(),
         keys.close(),
         photoFetcher.close(),

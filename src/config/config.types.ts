@@ -31,6 +31,52 @@ export interface Config {
   /** Requests per client over a window, before anything is parsed. */
   readonly rateLimit: RateLimitSettings;
   readonly connections: ConnectionSettings;
+  /** The feedback loop: recorded shopper interactions and the popularity they add up to. */
+  readonly interactions: InteractionSettings;
+}
+
+/**
+ * recordInteractions and the popularity blend (FeedbackService's settings). The store follows
+ * the catalog's backend: a SQLite file beside the catalog, or indices under ES_INDEX_PREFIX.
+ */
+export interface InteractionSettings {
+  /** `INTERACTION_HALF_LIFE_DAYS`: an event counts half as much after this long. Default 7. */
+  readonly halfLifeMs: number;
+  /** `INTERACTION_MAX_BATCH`: most events in one recordInteractions call. Default 500. */
+  readonly maxBatch: number;
+  /**
+   * `INTERACTION_MAX_SKEW_MS`: how far in the future an event's `at` may be before it is
+   * refused. Default 60 000.
+   */
+  readonly maxClockSkewMs: number;
+  /** Longest `query` of an event, in characters: the longest search text. Not an environment variable. Default 1000. */
+  readonly maxQueryLength: number;
+  /** Longest `sessionId`, in characters. Not an environment variable. Default 200. */
+  readonly maxSessionIdLength: number;
+  /** Longest `productId` (the catalog's own limit). Not an environment variable. Default 256. */
+  readonly maxProductIdLength: number;
+  /** Weight of one event per type. Not an environment variable. Default VIEW 1, CLICK 2, ADD_TO_CART 5, PURCHASE 10. */
+  readonly typeWeights: Readonly<Record<'VIEW' | 'CLICK' | 'ADD_TO_CART' | 'PURCHASE', number>>;
+  /** Weighted decayed count at which popularity is 0.5 (x / (x + k)). Not an environment variable. Default 10. */
+  readonly saturation: number;
+  /** Share of the per-query count for searches with a text. Not an environment variable. Default 0.75. */
+  readonly queryShare: number;
+  /** Group commit of event writes. */
+  readonly writes: {
+    /** `INTERACTION_MAX_QUEUE`: events waiting for a write; beyond it, OVERLOADED. Default 10 000. */
+    readonly maxQueued: number;
+    /** Most events in one store write. Not an environment variable. Default 1000. */
+    readonly maxWrite: number;
+    /** How long an idle writer waits for more requests, in ms. Not an environment variable. Default 2. */
+    readonly lingerMs: number;
+  };
+  /**
+   * Product ids found in the catalog, remembered so events on hot products skip the catalog
+   * read: how many and for how long (ms). Not environment variables. Default 100 000, 10 min.
+   */
+  readonly knownProducts: { readonly max: number; readonly ttlMs: number };
+  /** The SQLite store's file: `<DATA_DIR>/interactions.sqlite`. Not an environment variable of its own. */
+  readonly sqliteFile: string;
 }
 
 /**

@@ -116,6 +116,11 @@ export const envSchema = z.object({
   HTTP_REQUEST_TIMEOUT_MS: int(100, 3_600_000).default(DEFAULTS.connections.requestTimeoutMs),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: int(100, 600_000).default(DEFAULTS.connections.keepAliveTimeoutMs),
   HTTP_MAX_CONNECTIONS: int(1, 1_000_000).default(DEFAULTS.connections.maxConnections),
+  // The feedback loop (issue 12).
+  INTERACTION_HALF_LIFE_DAYS: int(1, 3650).default(DEFAULTS.interactions.halfLifeDays),
+  INTERACTION_MAX_BATCH: int(1, 100_000).default(DEFAULTS.interactions.maxBatch),
+  INTERACTION_MAX_QUEUE: int(1, 10_000_000).default(DEFAULTS.interactions.writes.maxQueued),
+  INTERACTION_MAX_SKEW_MS: int(0, 86_400_000).default(DEFAULTS.interactions.maxClockSkewMs),
   // SQLite in-memory vector index (issue 13).
   SQLITE_READ_WORKERS: int(1, 64).optional(),
 });

@@ -69,6 +69,13 @@ function crossProblems(env: RawEnv): string[] {
       `GRAPHQL_MAX_EMBEDDINGS (${budget}) is above EMBED_MAX_QUEUE (${slots}): such an operation could never be admitted; lower the budget or raise the queue`,
     );
   }
+  const maxBatch = envField(env, 'INTERACTION_MAX_BATCH');
+  const maxQueued = envField(env, 'INTERACTION_MAX_QUEUE');
+  if (maxBatch !== undefined && maxQueued !== undefined && maxQueued < maxBatch) {
+    problems.push(
+      `INTERACTION_MAX_QUEUE (${maxQueued}) is below INTERACTION_MAX_BATCH (${maxBatch}): a full batch could never queue; raise the queue or lower the batch`,
+    );
+  }
   const headersMs = envField(env, 'HTTP_HEADERS_TIMEOUT_MS');
   const requestMs = envField(env, 'HTTP_REQUEST_TIMEOUT_MS');
   if (headersMs !== undefined && requestMs !== undefined && headersMs > requestMs) {
@@ -197,12 +204,25 @@ function nest(e: Env, machine: MachineFacts): Config {
       maxSimilar: e.GRAPHQL_MAX_SIMILAR,
     },
     rateLimit: rateLimitSettings(e),
+    interactions: interactionSettings(e),
     connections: {
       headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
       requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
       keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
       maxConnections: e.HTTP_MAX_CONNECTIONS,
     },
+  };
+}
+
+function interactionSettings(e: Env): Config['interactions'] {
+  const { halfLifeDays: _days, sqliteFileName, writes, ...fixed } = DEFAULTS.interactions;
+  return {
+    ...fixed,
+    halfLifeMs: e.INTERACTION_HALF_LIFE_DAYS * 86_400_000,
+    maxBatch: e.INTERACTION_MAX_BATCH,
+    maxClockSkewMs: e.INTERACTION_MAX_SKEW_MS,
+    writes: { ...writes, maxQueued: e.INTERACTION_MAX_QUEUE },
+    sqliteFile: path.join(e.DATA_DIR, sqliteFileName),
   };
 }
 

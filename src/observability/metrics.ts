@@ -7,6 +7,8 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { EmbeddingKind, InferenceObserver } from '../embedding/inference-observer';
+import type { InteractionType } from '../domain/interaction';
+import { INTERACTION_TYPES } from '../domain/interaction';
 
 const PREFIX = 'product_search_';
 const SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -45,6 +47,14 @@ export interface Metrics {
   readonly graphql: GraphqlObserver;
   readonly backend: BackendObserver;
   readonly indexing: IndexingObserver;
+  readonly feedback: FeedbackObserver;
+}
+
+/** Told about recordInteractions batches (FeedbackService). */
+interface FeedbackObserver {
+  recorded(type: InteractionType, count: number): void;
+  refused(code: string, count: number): void;
+  write(events: number, requests: number): void;
 }
 
 export interface MetricsOptions {
@@ -167,6 +177,42 @@ function indexingMetrics(registers: Registry[]): IndexingObserver {
   };
 }
 
+function feedbackMetrics(registers: Registry[]): FeedbackObserver {
+  const recorded = new Counter({
+    name: `${PREFIX}interactions_recorded_total`,
+    help: 'Shopper interactions stored, by type',
+    labelNames: ['type'],
+    registers,
+  });
+  const refused = new Counter({
+    name: `${PREFIX}interactions_refused_total`,
+    help: 'Shopper interactions of refused batches, by error code (OVERLOADED: the write queue was full)',
+    labelNames: ['code'],
+    registers,
+  });
+  const writeSize = new Histogram({
+    name: `${PREFIX}interaction_write_events`,
+    help: 'Events per interaction store write (group commit)',
+    buckets: [1, 2, 5, 10, 50, 100, 500, 1000],
+    registers,
+  });
+  const writeRequests = new Histogram({
+    name: `${PREFIX}interaction_write_requests`,
+    help: 'recordInteractions requests per interaction store write (group commit)',
+    buckets: [1, 2, 4, 8, 16, 32, 64, 128],
+    registers,
+  });
+  for (const type of INTERACTION_TYPES) recorded.inc({ type }, 0);
+  return {
+    recorded: (type, count) => recorded.inc({ type }, count),
+    refused: (code, count) => refused.inc({ code: OUTCOME.test(code) ? code : 'UNKNOWN' }, count),
+    write(events, requests) {
+      writeSize.observe(events);
+      writeRequests.observe(requests);
+    },
+  };
+}
+
 export function createMetrics(options: MetricsOptions = {}): Metrics {
   const registry = new Registry();
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: PREFIX });
@@ -178,5 +224,6 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     graphql: graphqlMetrics(registers),
     backend: backendMetrics(registers),
     indexing: indexingMetrics(registers),
+    feedback: feedbackMetrics(registers),
   };
 }

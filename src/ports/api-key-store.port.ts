@@ -8,7 +8,7 @@
  *   process sharing the store (the keys CLI and the service): revocation needs no restart.
  * - `revoke` of an already revoked key keeps the first revocation time.
  */
-export type Scope = 'search' | 'catalog:write' | 'admin';
+export type Scope = 'search' | 'catalog:write' | 'interactions:write' | 'admin';
 
 export interface ApiKeyRecord {
   /** Public, stable id (`key_…`) used to list and revoke; not a secret. */

@@ -126,8 +126,12 @@ export type Mutation = {
   readonly indexProducts: ReadonlyArray<IndexProductResult>;
   /**
    * Record shopper interactions (the feedback loop). Durable once the response arrives; events
-   * are batched with other requests' events into one write. Unknown products, timestamps in the
-   * future and oversized batches fail with coded errors before anything is written.
+   * are batched with other requests' events into one write. Unknown products (NOT_FOUND),
+   * timestamps in the future beyond INTERACTION_MAX_SKEW_MS, more than INTERACTION_MAX_BATCH
+   * events (default 500) and over-long query or session ids (BAD_USER_INPUT, details.argument
+   * names the event) fail before anything is written; a full write queue answers OVERLOADED
+   * (503 with Retry-After). Needs a key with the interactions:write scope (or admin), not
+   * catalog:write, when AUTH_MODE=keys.
    */
   readonly recordInteractions: RecordInteractionsPayload;
   /**

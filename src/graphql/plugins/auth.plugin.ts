@@ -11,15 +11,32 @@ type RootResolver = (
   info: GraphQLResolveInfo,
 ) => unknown;
 
-function guard(fields: object | undefined, operation: Operation): Record<string, RootResolver> {
+/**
+ * Root fields that need another operation than their type's (every Mutation field
+ * `catalog:write`, every Query field `search`), by type and field name.
+ */
+const FIELD_OPERATIONS: Readonly<
+  Record<'Query' | 'Mutation', Readonly<Record<string, Operation>>>
+> = {
+  Query: {},
+  // Storefronts report clicks with their own key, which must not be able to edit the catalog.
+  Mutation: { recordInteractions: 'interactions:write' },
+};
+
+function guard(
+  fields: object | undefined,
+  operation: Operation,
+  overrides: Readonly<Record<string, Operation>>,
+): Record<string, RootResolver> {
   return Object.fromEntries(
     Object.entries(fields ?? {}).map(([name, resolver]: [string, unknown]) => {
       if (typeof resolver !== 'function') {
         throw new TypeError(`withAccessChecks: root field ${name} needs a resolver function`);
       }
       const resolve = resolver as RootResolver;
+      const needed = overrides[name] ?? operation;
       const checked: RootResolver = (parent, args, context, info) => {
-        context.services.access.authorise(context.principal, operation);
+        context.services.access.authorise(context.principal, needed);
         return resolve(parent, args, context, info);
       };
       return [name, checked];
@@ -30,9 +47,9 @@ function guard(fields: object | undefined, operation: Operation): Record<string,
 /**
  * Enforces API-key access per root field, in one place instead of in each resolver: the key was
  * authenticated once, when the context was built; each root resolver first asks the access
- * policy whether that principal may run it (every Mutation field writes the catalog: it needs
- * `catalog:write`; every Query field is a search). A refused field fails alone with
- * UNAUTHENTICATED or FORBIDDEN before its resolver runs, so nothing is read or written; its
+ * policy whether that principal may run it (a Mutation field writes the catalog: it needs
+ * `catalog:write`; a Query field is a search; FIELD_OPERATIONS names the exceptions). A
+ * refused field fails alone with UNAUTHENTICATED or FORBIDDEN before its resolver runs, so nothing is read or written; its
  * siblings run. Introspection (`__schema`, `__type`, `__typename`) has no resolver here.
  * Only root resolvers are wrapped: nested fields keep graphql-js's fast default resolvers
  * (a plugin's willResolveField would wrap every field of every type).
@@ -40,10 +57,10 @@ function guard(fields: object | undefined, operation: Operation): Record<string,
 export function withAccessChecks(resolvers: Resolvers<GraphqlContext>): Resolvers<GraphqlContext> {
   return {
     ...resolvers,
-    Query: guard(resolvers.Query, 'search'),
-    Mutation: guard(resolvers.Mutation, 'catalog:write'),
+    Query: guard(resolvers.Query, 'search', FIELD_OPERATIONS.Query),
+    Mutation: guard(resolvers.Mutation, 'catalog:write', FIELD_OPERATIONS.Mutation),
     // Product.similar is a search wherever the product came from (a mutation's result too).
-    Product: guard(resolvers.Product, 'search'),
+    Product: guard(resolvers.Product, 'search', {}),
   } as Resolvers<GraphqlContext>;
 }
 

@@ -65,6 +65,18 @@ export const mutationResolvers: MutationResolvers = {
     return product;
   },
 
+  async recordInteractions(_parent, args, ctx) {
+    return ctx.services.feedback.record(
+      args.events.map((event) => ({
+        type: event.type,
+        productId: event.productId,
+        query: event.query,
+        sessionId: event.sessionId,
+        at: event.at,
+      })),
+    );
+  },
+
   async deleteProduct(_parent, args, ctx) {
     const deleted = await ctx.services.indexing.deleteProduct(args.id);
     ctx.productLoader.clear(args.id);

@@ -104,6 +104,7 @@ async function toSearchRequest(
     after: opt(args.after),
     minScore: opt(args.minScore),
     fusion: toFusion(args.fusion),
+    popularityWeight: opt(args.popularityWeight),
   };
 }
 

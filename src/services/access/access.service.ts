@@ -30,7 +30,7 @@ export type Principal =
   | { readonly kind: 'rejected'; readonly reason: RejectReason };
 
 /** What a caller may ask for; each maps to the scope it needs (when the policy asks for one). */
-export type Operation = 'search' | 'catalog:write' | 'admin';
+export type Operation = 'search' | 'catalog:write' | 'interactions:write' | 'admin';
 
 const ANONYMOUS: Principal = Object.freeze({ kind: 'anonymous' });
 const MAX_NAME_LENGTH = 200;

@@ -3,7 +3,13 @@ import type { Scope } from '../../ports/api-key-store.port';
 export type { Scope } from '../../ports/api-key-store.port';
 
 /** Every scope, in the order help texts list them. */
-export const SCOPES: readonly Scope[] = Object.freeze(['search', 'catalog:write', 'admin']);
+export const SCOPES: readonly Scope[] = Object.freeze([
+  'search',
+  'catalog:write',
+  // recordInteractions only: what a storefront's key needs to report clicks.
+  'interactions:write',
+  'admin',
+]);
 
 function isScope(value: string): value is Scope {
   return (SCOPES as readonly string[]).includes(value);

@@ -31,6 +31,8 @@ export interface SearchRequest {
     readonly weights?: Partial<FusionWeights>;
     readonly rrfK?: number;
   };
+  /** Weight of the popularity blend (result-stages/popularity.stage.ts); 0 when absent. */
+  readonly popularityWeight?: number;
 }
 
 /** A validated request: the query parts in list order, and how to page through their fusion. */
@@ -47,6 +49,8 @@ export interface SearchPlan {
   readonly depth: number;
   readonly minScore: number | undefined;
   readonly fusion: FusionOptions;
+  /** >= 0; 0 leaves the ranking exactly as fusion made it. */
+  readonly popularityWeight: number;
 }
 
 /** A validated request before its photos by URL are fetched (queryParts makes its parts). */
@@ -133,6 +137,15 @@ function argumentsSchema(limits: SearchLimits) {
     after: cursor.optional(),
     filter: filterSchema.default({}),
     fusion: fusionSchema,
+    popularityWeight: anyNumber
+      .superRefine(
+        rule(
+          (value) => Number.isFinite(value) && value >= 0,
+          'popularityWeight must be a finite number >= 0',
+          (value) => ({ value }),
+        ),
+      )
+      .default(0),
   });
 }
 
@@ -154,6 +167,7 @@ export function searchRequestParser(
         depth: Math.min(request.after?.depth ?? limits.depth, limits.depth),
         minScore: request.minScore,
         fusion: request.fusion,
+        popularityWeight: request.popularityWeight,
       };
     });
   return (request) => {

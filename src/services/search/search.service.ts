@@ -7,6 +7,8 @@ import { readDepths, settleFused } from './fused-read';
 import { fuse } from './fusion';
 import { onceEmbedder } from './once-embedder';
 import { queryParts } from './query-inputs';
+import type { PopularitySource } from './result-stages/popularity.stage';
+import { blendsPopularity, NO_POPULARITY, popularityStage } from './result-stages/popularity.stage';
 import { buildRankedLists, countLists, QUERY_BUILDERS } from './query-kinds/query-kinds.registry';
 import type { SearchLimits } from './search-limits';
 import { checkSearchLimits } from './search-limits';
@@ -44,6 +46,7 @@ export class SearchService {
     private readonly index: ProductIndex,
     limits: SearchLimits,
     private readonly photoFetcher?: PhotoFetcher,
+    private readonly popularity: PopularitySource = NO_POPULARITY,
   ) {
     const checked = checkSearchLimits(limits);
     this.parse = searchRequestParser(checked);
@@ -56,10 +59,11 @@ export class SearchService {
     const fused = await this.rank(plan);
     const { minScore } = plan;
     const kept = minScore === undefined ? fused : fused.filter((hit) => hit.score >= minScore);
-    const reachable = kept.slice(0, plan.depth);
+    // Popularity blend (result stage): a no-op at popularityWeight 0.
+    const reachable = await popularityStage(kept.slice(0, plan.depth), plan, this.popularity);
     // One list keeps native scores (stable per product), so it resumes after the cursor's
     // (score, id); fused scores and ranks move with the catalog, so fusion resumes at the offset.
-    const keyed = countLists(plan.parts, QUERY_BUILDERS) === 1;
+    const keyed = countLists(plan.parts, QUERY_BUILDERS) === 1 && !blendsPopularity(plan);
     const start = keyed ? keysetStart(reachable, plan.after) : plan.offset;
     const page = reachable.slice(start, start + plan.first);
     const edges = page.map((hit, i) => ({
@@ -86,7 +90,9 @@ export class SearchService {
   private async rank(plan: SearchPlan): Promise<SearchHit[]> {
     // A keyset page reads `first` further, so up to `first` products added ahead of the
     // cursor since the last page do not cut this page short.
-    const pageEnd = plan.offset + plan.first + 1 + (plan.after?.key === undefined ? 0 : plan.first);
+    const pageEnd = blendsPopularity(plan)
+      ? plan.depth
+      : plan.offset + plan.first + 1 + (plan.after?.key === undefined ? 0 : plan.first);
     const context = {
       embedder: onceEmbedder(this.embedder),
       index: this.index,

@@ -300,4 +300,34 @@ describe('loadConfig: photo store', () => {
       'PHOTO_STORE_DIR',
     ]);
   });
+
+  it('sets the feedback loop from its variables, the store file under DATA_DIR', () => {
+    const { interactions } = loadConfig({ DATA_DIR: '/srv/data' }, machine);
+    expect(interactions).toMatchObject({
+      halfLifeMs: 7 * 86_400_000,
+      maxBatch: 500,
+      maxClockSkewMs: 60_000,
+      writes: { maxQueued: 10_000, maxWrite: 1000, lingerMs: 2 },
+      sqliteFile: '/srv/data/interactions.sqlite',
+      typeWeights: DEFAULTS.interactions.typeWeights,
+    });
+    const set = loadConfig(
+      {
+        INTERACTION_HALF_LIFE_DAYS: '1',
+        INTERACTION_MAX_BATCH: '50',
+        INTERACTION_MAX_QUEUE: '60',
+        INTERACTION_MAX_SKEW_MS: '0',
+      },
+      machine,
+    ).interactions;
+    expect([set.halfLifeMs, set.maxBatch, set.writes.maxQueued, set.maxClockSkewMs]).toEqual([
+      86_400_000, 50, 60, 0,
+    ]);
+    expect(
+      variables(problemsOf({ INTERACTION_MAX_BATCH: '100', INTERACTION_MAX_QUEUE: '99' })),
+    ).toEqual(['INTERACTION_MAX_QUEUE']);
+    expect(variables(problemsOf({ INTERACTION_HALF_LIFE_DAYS: '0' }))).toEqual([
+      'INTERACTION_HALF_LIFE_DAYS',
+    ]);
+  });
 });

@@ -51,6 +51,7 @@ class HoldingServices implements GraphqlServices {
   };
 
   readonly access = accessFor();
+  readonly feedback = { record: unused };
 
   get holding(): number {
     return this.held.length;

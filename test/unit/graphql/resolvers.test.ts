@@ -54,6 +54,7 @@ class RecordingServices implements GraphqlServices {
   page: SearchPage = { edges: [], hasNextPage: false, hasPreviousPage: false, endCursor: null };
   failGetProducts: Error | undefined;
   readonly access = accessFor();
+  readonly feedback = { record: () => Promise.reject(new Error('not used')) };
 
   readonly search = {
     search: async (request: SearchRequest): Promise<SearchPage> => {
@@ -156,6 +157,7 @@ describe('product loading through the per-request DataLoader', () => {
         { photoFetcher: new MapPhotoFetcher(), photoStore: null },
       ),
       access: accessFor(),
+      feedback: services.feedback,
     };
     const result = await run(
       `{ x: product(id: "a") { id } y: product(id: "b") { id } z: products(ids: ["a", "q"]) { id } }`,

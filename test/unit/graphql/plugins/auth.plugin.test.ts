@@ -3,6 +3,7 @@ import { createApolloServer } from '../../../../src/graphql/apollo-server';
 import type { GraphqlServices } from '../../../../src/graphql/context';
 import { createGraphqlContext } from '../../../../src/graphql/context';
 import type { AccessPolicy, Principal } from '../../../../src/services/access/access.service';
+import type { Scope } from '../../../../src/services/access/scopes';
 import { accessFor } from '../../../fakes/in-memory-api-key-store';
 import { makeProduct } from '../../../helpers/product-fixtures';
 
@@ -43,6 +44,12 @@ function recordingServices(policy: AccessPolicy) {
       },
     },
     access: accessFor(policy),
+    feedback: {
+      record: async (events) => {
+        calls.push('recordInteractions');
+        return { recorded: events.length };
+      },
+    },
   };
   return { calls, services };
 }
@@ -116,4 +123,45 @@ it('Product.similar is a search wherever the product comes from, a mutation resu
     both,
   );
   expect(allowed.errors).toBeUndefined();
+});
+
+describe('recordInteractions needs interactions:write, not catalog:write', () => {
+  const RECORD =
+    'mutation { recordInteractions(events: [{ type: CLICK, productId: "p" }]) { recorded } }';
+  const key = (scopes: Scope[]): Principal => ({ kind: 'key', keyId: 'key_1', name: 'k', scopes });
+
+  it.each([
+    [['interactions:write'], undefined],
+    [['admin'], undefined],
+    [['catalog:write'], 'FORBIDDEN'],
+    [['search'], 'FORBIDDEN'],
+  ] as Array<[Scope[], string | undefined]>)('a key with %j: %s', async (scopes, code) => {
+    const { calls, services } = recordingServices({ mode: 'keys', search: 'open' });
+    const result = await run(RECORD, services, key(scopes));
+    if (code === undefined) {
+      expect(result.errors).toBeUndefined();
+      expect(calls).toEqual(['recordInteractions']);
+    } else {
+      expect(codes(result)).toEqual([[code, ['recordInteractions']]]);
+      expect(calls).toEqual([]);
+    }
+  });
+
+  it('an interactions:write key writes nothing else (deleteProduct stays catalog:write)', async () => {
+    const { calls, services } = recordingServices({ mode: 'keys', search: 'open' });
+    const result = await run(
+      'mutation { deleteProduct(id: "1") { id } }',
+      services,
+      key(['interactions:write']),
+    );
+    expect(codes(result)).toEqual([['FORBIDDEN', ['deleteProduct']]]);
+    expect(calls).toEqual([]);
+  });
+
+  it('is refused to an anonymous caller', async () => {
+    const { calls, services } = recordingServices({ mode: 'keys', search: 'open' });
+    const result = await run(RECORD, services, { kind: 'anonymous' });
+    expect(codes(result)).toEqual([['UNAUTHENTICATED', ['recordInteractions']]]);
+    expect(calls).toEqual([]);
+  });
 });
