@@ -17,6 +17,7 @@ export const DEFAULTS = deepFreeze({
     graphqlPath: '/graphql',
     maxUploadBytes: 10 * 1024 * 1024,
     maxUploadFiles: 10,
+    trustProxy: false,
   },
   log: { level: 'info' },
   model: {

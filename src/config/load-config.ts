@@ -142,6 +142,7 @@ function nest(e: Env, machine: MachineFacts): Config {
       graphqlPath: e.GRAPHQL_PATH,
       maxUploadBytes: e.MAX_UPLOAD_BYTES,
       maxUploadFiles: e.MAX_UPLOAD_FILES,
+      trustProxy: e.TRUST_PROXY,
     },
     log: { level: e.LOG_LEVEL },
     model: {

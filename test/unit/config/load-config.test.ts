@@ -51,6 +51,7 @@ describe('loadConfig', () => {
       graphqlPath: '/graphql',
       maxUploadBytes: 10 * 1024 * 1024,
       maxUploadFiles: 10,
+      trustProxy: false,
     });
     expect(config.nodeEnv).toBe('production');
     expect(config.log).toEqual({ level: 'info' });
