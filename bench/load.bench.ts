@@ -25,7 +25,7 @@ import { seededRandom } from '../scripts/lib/seeded-random';
 import { createKeyWithCli } from '../test/helpers/keys-cli';
 import { toyModelDir } from '../test/helpers/toy-model';
 import { postJson, postUpload, type Sender } from './load/requests';
-import { startServiceProcess, type ServiceProcess } from './load/service-process';
+import { startServiceProcess, type ServiceProcess } from '../test/helpers/service-process';
 import { Tally, tallyLines } from './load/stats';
 import type { Client, Photos, WriteLedger } from './load/workload';
 import {
@@ -166,6 +166,7 @@ function serviceEnv(dataDir: string): Record<string, string> {
     LOG_LEVEL: 'info',
     MODEL_DIR,
     DATA_DIR: dataDir,
+    UPLOAD_TMP_DIR: path.join(dataDir, '..', 'uploads'),
     TRUST_PROXY: 'loopback',
     RATE_LIMIT_ANONYMOUS: process.env['RATE_LIMIT_ANONYMOUS'] ?? '60000',
     ...(BACKEND === 'elasticsearch' ? { ES_URL, ES_INDEX_PREFIX: ES_PREFIX } : { ES_URL: '' }),
@@ -207,6 +208,8 @@ async function run(service: ServiceProcess, key: string): Promise<void> {
   const clients = Array.from({ length: CLIENTS }, (_, i) =>
     at(client(i, key, photos, ledger), service.graphqlUrl),
   );
+  const cpuStart = { service: service.cpuSeconds(), clients: process.cpuUsage() };
+  const loadAverageStart = os.loadavg()[0] ?? 0;
   const loadStart = performance.now();
   const until = loadStart + SECONDS * 1000;
   await Promise.all([
@@ -215,11 +218,15 @@ async function run(service: ServiceProcess, key: string): Promise<void> {
   ]);
   const loadSeconds = (performance.now() - loadStart) / 1000;
   const ended = service.memory();
+  const serviceCpu = service.cpuSeconds() - cpuStart.service;
+  const clientsCpuUs = process.cpuUsage(cpuStart.clients);
+  const clientsCpu = (clientsCpuUs.user + clientsCpuUs.system) / 1e6;
   const check = await verify({ ...writer, authorization: undefined }, ledger);
   const errors = load.serverErrors();
   const problems = service.problems();
   const lines = [
-    `load on ${BACKEND}, model ${path.basename(MODEL_DIR)}, ${CLIENTS} clients + 1 shopper for ${loadSeconds.toFixed(1)} s, ${SEED_PRODUCTS} products seeded in ${seedSeconds.toFixed(1)} s; ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), node ${process.version}, ${os.loadavg()[0]?.toFixed(2)} load average at the end`,
+    `load on ${BACKEND}, model ${path.basename(MODEL_DIR)}, ${CLIENTS} clients + 1 shopper for ${loadSeconds.toFixed(1)} s, ${SEED_PRODUCTS} products seeded in ${seedSeconds.toFixed(1)} s; ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), node ${process.version}`,
+    `CPU during the load: service ${serviceCpu.toFixed(1)} s, load clients ${clientsCpu.toFixed(1)} s, of ${(os.cpus().length * loadSeconds).toFixed(0)} core-seconds; 1-minute load average ${loadAverageStart.toFixed(1)} before, ${(os.loadavg()[0] ?? 0).toFixed(1)} after (other work on the machine counts too)`,
     ...tallyLines(
       load,
       loadSeconds,

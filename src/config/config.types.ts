@@ -72,6 +72,12 @@ interface HttpSettings {
    * the request log use the address it yields.
    */
   readonly trustProxy: TrustProxy;
+  /**
+   * `UPLOAD_TMP_DIR`: the service's own directory for upload temp files; each running service
+   * spools into `<dir>/<pid>` (0700), removes killed services' leftovers at start and its own
+   * directory on close. Default `<os.tmpdir()>/product-image-search-uploads`.
+   */
+  readonly uploadTmpDir: string;
 }
 
 /** See HttpSettings.trustProxy. */

@@ -89,6 +89,7 @@ export const envSchema = z.object({
   IMAGE_CACHE_SIZE: int(0, 1_000_000).default(inference.cache.imageCacheSize),
   MAX_UPLOAD_BYTES: int(1024, 1024 * 1024 * 1024).default(http.maxUploadBytes),
   TRUST_PROXY: trustProxy,
+  UPLOAD_TMP_DIR: optionalString,
   MAX_UPLOAD_FILES: int(1, 100).default(http.maxUploadFiles),
   MAX_IMAGE_PIXELS: int(1, 1_000_000_000).default(inference.maxImagePixels),
   MAX_IMAGES_PER_PRODUCT: int(1, 100).default(DEFAULTS.indexing.maxImagesPerProduct),

@@ -42,3 +42,16 @@ describe('TRUST_PROXY', () => {
     expect(problemOf('33')).toMatch(/^TRUST_PROXY: at most 32/);
   });
 });
+
+describe('UPLOAD_TMP_DIR', () => {
+  it('defaults to a folder of its own in the OS temp dir, given as a machine fact', () => {
+    expect(loadConfig({}, { availableParallelism: 1, tmpDir: '/var/tmp' }).http.uploadTmpDir).toBe(
+      '/var/tmp/product-image-search-uploads',
+    );
+  });
+
+  it('takes the variable when set', () => {
+    const config = loadConfig({ UPLOAD_TMP_DIR: '/srv/pis/uploads' }, machine);
+    expect(config.http.uploadTmpDir).toBe('/srv/pis/uploads');
+  });
+});

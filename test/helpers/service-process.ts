@@ -1,15 +1,15 @@
 /**
- * The service as users run it (`src/main.ts`, through tsx), in its own process, so the load
- * clients never share its event loop and its RSS is its own. Its JSON log is read for the URL
- * it listens on and for error-level lines; anything on stderr (outside the structured log) is
- * kept too.
+ * The service as users run it (`src/main.ts`, through tsx), in a child process: for tests that
+ * kill it, and for benchmarks whose clients must not share its event loop or its RSS. Its JSON
+ * log is read for the URL it listens on and for error-level lines; non-blank stderr lines
+ * (outside the structured log) are counted too.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 
-const ROOT = path.join(__dirname, '..', '..');
+const ROOT = path.resolve(__dirname, '..', '..');
 
 export interface ServiceProcess {
   /** Origin, e.g. http://127.0.0.1:41234 */
@@ -20,8 +20,12 @@ export interface ServiceProcess {
   memory(): { rssMb: number; peakMb: number };
   /** Error-level log lines and stderr lines seen so far (first few kept). */
   problems(): { errorLines: number; stderrLines: number; samples: string[] };
+  /** CPU seconds the process has used (user + system). */
+  cpuSeconds(): number;
   /** SIGTERM, then waits for the exit (the service drains and closes its index). */
   stop(): Promise<number | null>;
+  /** SIGKILL (nothing is cleaned up), then waits for the exit. */
+  kill(): Promise<void>;
 }
 
 function statusField(pid: number, field: string): number {
@@ -30,6 +34,7 @@ function statusField(pid: number, field: string): number {
   return kb === undefined ? Number.NaN : Math.round(Number(kb) / 1024);
 }
 
+/** Starts `src/main.ts` with these variables over the current environment; resolves once it listens. */
 export function startServiceProcess(env: Record<string, string>): Promise<ServiceProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'main.ts')], {
     cwd: ROOT,
@@ -43,6 +48,7 @@ export function startServiceProcess(env: Record<string, string>): Promise<Servic
   const samples: string[] = [];
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   createInterface({ input: child.stderr }).on('line', (line) => {
+    if (line.trim() === '') return;
     stderrLines += 1;
     if (samples.length < 5) samples.push(`stderr: ${JSON.stringify(line.slice(0, 300))}`);
   });
@@ -75,9 +81,18 @@ export function startServiceProcess(env: Record<string, string>): Promise<Servic
           pid,
           memory: () => ({ rssMb: statusField(pid, 'VmRSS'), peakMb: statusField(pid, 'VmHWM') }),
           problems: () => ({ errorLines, stderrLines, samples: [...samples] }),
+          cpuSeconds: () => {
+            // utime and stime, fields 14 and 15 of /proc/<pid>/stat, in clock ticks (100 a second).
+            const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ');
+            return (Number(fields?.[11]) + Number(fields?.[12])) / 100;
+          },
           stop: () => {
             child.kill('SIGTERM');
             return exited;
+          },
+          kill: async () => {
+            child.kill('SIGKILL');
+            await exited;
           },
         });
       }
