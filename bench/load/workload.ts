@@ -22,7 +22,7 @@ const PHOTO_SEARCH = `query($image: Upload) {
   similarImages(image: $image, first: 10) {
     edges { node { score product { id title } matchedImage { id } } } } }`;
 const READ = 'query($id: ID!) { product(id: $id) { id title price images { id } } }';
-export const INDEX = 'mutation($input: ProductInput!) { indexProduct(input: $input) { id } }';
+const INDEX = 'mutation($input: ProductInput!) { indexProduct(input: $input) { id } }';
 const DELETE = 'mutation($id: ID!) { deleteProduct(id: $id) { id deleted } }';
 
 export interface Photos {
