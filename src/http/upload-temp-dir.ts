@@ -71,7 +71,12 @@ export async function claimUploadTempDir(root: string, pid = process.pid): Promi
     await mkdir(absolute, { recursive: true, mode: 0o700 });
   } catch (error) {
     // A file in the way: checkRoot says so in the configuration's words.
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EEXIST') {
+      throw new ConfigError([
+        `UPLOAD_TMP_DIR: cannot create ${absolute} (${code ?? String(error)}); point UPLOAD_TMP_DIR at a directory this service's user may create`,
+      ]);
+    }
   }
   await checkRoot(absolute);
   let leftoverFiles = 0;

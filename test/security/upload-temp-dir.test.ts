@@ -57,7 +57,7 @@ describe('claimUploadTempDir', () => {
     expect(readdirSync(claimed.dir)).toEqual([]);
   });
 
-  it('refuses a root that is a symbolic link or a file, and closes a loose one to others', async () => {
+  it('refuses a root that is a symbolic link, a file or cannot be made, and closes a loose one', async () => {
     const target = mkdtempSync(path.join(os.tmpdir(), 'pis-upload-target-'));
     try {
       await mkdir(path.dirname(root), { recursive: true });
@@ -72,6 +72,11 @@ describe('claimUploadTempDir', () => {
       await chmod(root, 0o777);
       await claimUploadTempDir(root);
       expect(mode(root)).toBe(0o700);
+      // A parent that is a file: the root cannot be created.
+      writeFileSync(path.join(root, 'plain-file'), 'x');
+      await expect(claimUploadTempDir(path.join(root, 'plain-file', 'uploads'))).rejects.toThrow(
+        /UPLOAD_TMP_DIR: cannot create .* \(ENOTDIR\)/,
+      );
     } finally {
       rmSync(target, { recursive: true, force: true });
     }
