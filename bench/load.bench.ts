@@ -224,7 +224,12 @@ async function run(service: ServiceProcess, key: string): Promise<void> {
   const check = await verify({ ...writer, authorization: undefined }, ledger);
   const errors = load.serverErrors();
   const problems = service.problems();
+  // Service settings passed through from the bench's own environment, so a run says what it ran.
+  const passed = Object.entries(process.env)
+    .filter(([k]) => /^(EMBED_|IMAGE_|TEXT_|UV_|ORT_|SQLITE_|SEARCH_|GRAPHQL_|RATE_)/.test(k))
+    .map(([k, v]) => `${k}=${v}`);
   const lines = [
+    `service settings from the environment: ${passed.length > 0 ? passed.join(' ') : 'none (defaults)'}`,
     `load on ${BACKEND}, model ${path.basename(MODEL_DIR)}, ${CLIENTS} clients + 1 shopper for ${loadSeconds.toFixed(1)} s, ${SEED_PRODUCTS} products seeded in ${seedSeconds.toFixed(1)} s; ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), node ${process.version}`,
     `CPU during the load: service ${serviceCpu.toFixed(1)} s, load clients ${clientsCpu.toFixed(1)} s, of ${(os.cpus().length * loadSeconds).toFixed(0)} core-seconds; 1-minute load average ${loadAverageStart.toFixed(1)} before, ${(os.loadavg()[0] ?? 0).toFixed(1)} after (other work on the machine counts too)`,
     ...tallyLines(
