@@ -79,7 +79,12 @@ async function seed(writer: Sender, photos: Photos): Promise<void> {
           images: [null],
         });
       }
-      const outcome = await postUpload(writer, SEED_BATCH, { inputs }, files);
+      let outcome = await postUpload(writer, SEED_BATCH, { inputs }, files);
+      // Shed (a small EMBED_MAX_QUEUE): come back after Retry-After (1 s), as a client should.
+      for (let retry = 0; outcome.code === 'OVERLOADED' && retry < 60; retry += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        outcome = await postUpload(writer, SEED_BATCH, { inputs }, files);
+      }
       const items = (outcome.data?.['indexProducts'] ?? []) as Array<{ error: unknown }>;
       if (outcome.code !== 'OK' || items.some((item) => item.error !== null)) {
         throw new Error(`seeding failed: ${outcome.status} ${outcome.code}`);
