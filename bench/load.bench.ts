@@ -53,6 +53,8 @@ const out = (line: string) => process.stdout.write(`${line}\n`);
 const SEED_BATCH = `mutation($inputs: [ProductInput!]!) {
   indexProducts(inputs: $inputs) { id error { code } } }`;
 
+let seedResets = 0;
+
 async function seed(writer: Sender, photos: Photos): Promise<void> {
   const random = seededRandom(99);
   const batches: number[] = [];
@@ -81,7 +83,10 @@ async function seed(writer: Sender, photos: Photos): Promise<void> {
       }
       let outcome = await postUpload(writer, SEED_BATCH, { inputs }, files);
       // Shed (a small EMBED_MAX_QUEUE): come back after Retry-After (1 s), as a client should.
-      for (let retry = 0; outcome.code === 'OVERLOADED' && retry < 60; retry += 1) {
+      // A shed upload can also reach the client as a reset connection (counted, then retried).
+      const shed = () => outcome.code === 'OVERLOADED' || outcome.code.startsWith('NETWORK_');
+      for (let retry = 0; shed() && retry < 60; retry += 1) {
+        if (outcome.code.startsWith('NETWORK_')) seedResets += 1;
         await new Promise((resolve) => setTimeout(resolve, 1000));
         outcome = await postUpload(writer, SEED_BATCH, { inputs }, files);
       }
@@ -234,7 +239,7 @@ async function run(service: ServiceProcess, key: string): Promise<void> {
     .filter(([k]) => /^(EMBED_|IMAGE_|TEXT_|UV_|ORT_|SQLITE_|SEARCH_|GRAPHQL_|RATE_)/.test(k))
     .map(([k, v]) => `${k}=${v}`);
   const lines = [
-    `service settings from the environment: ${passed.length > 0 ? passed.join(' ') : 'none (defaults)'}`,
+    `service settings from the environment: ${passed.length > 0 ? passed.join(' ') : 'none (defaults)'}; seeding saw ${seedResets} connection resets`,
     `load on ${BACKEND}, model ${path.basename(MODEL_DIR)}, ${CLIENTS} clients + 1 shopper for ${loadSeconds.toFixed(1)} s, ${SEED_PRODUCTS} products seeded in ${seedSeconds.toFixed(1)} s; ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), node ${process.version}`,
     `CPU during the load: service ${serviceCpu.toFixed(1)} s, load clients ${clientsCpu.toFixed(1)} s, of ${(os.cpus().length * loadSeconds).toFixed(0)} core-seconds; 1-minute load average ${loadAverageStart.toFixed(1)} before, ${(os.loadavg()[0] ?? 0).toFixed(1)} after (other work on the machine counts too)`,
     ...tallyLines(
