@@ -1,12 +1,13 @@
 /**
- * `npm start`: read config, make sure the model is on disk (fetching a catalog model when
- * allowed), build the app and serve HTTP until SIGINT/SIGTERM.
+ * `npm start`: read config, claim the upload temp dir, make sure the model is on disk (fetching
+ * a catalog model when allowed), build the app and serve HTTP until SIGINT/SIGTERM.
  */
 import { createApp } from './composition/create-app';
 import type { ModelSettings } from './config/load-config';
 import { loadConfig } from './config/load-config';
 import { describeStartupFailure } from './errors/startup-failure';
 import { createHttpServer } from './http/http-server';
+import { claimUploadTempDir } from './http/upload-temp-dir';
 import type { Logger } from './observability/logger';
 import { createLogger } from './observability/logger';
 import { createProgressBars } from './model-store/model-progress';
@@ -53,6 +54,14 @@ function onShutdown(logger: Logger, stop: () => Promise<void>): void {
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger(config.log);
+  const uploads = await claimUploadTempDir(config.http.uploadTmpDir);
+  // graphql-upload-ts spools uploads into os.tmpdir() and offers no option to choose the
+  // directory (see upload-temp-dir.ts); os.tmpdir() reads TMPDIR at each call.
+  process.env['TMPDIR'] = uploads.dir;
+  logger.info(
+    { dir: uploads.dir, leftoverFilesRemoved: uploads.leftoverFiles },
+    'upload temp dir ready',
+  );
   const modelDir = await resolveModel(config.model);
   const app = await createApp(config, logger, modelDir);
   const http = createHttpServer({ app, config, logger });
@@ -64,6 +73,7 @@ async function main(): Promise<void> {
   onShutdown(logger, async () => {
     await http.close();
     await app.close();
+    await uploads.release();
   });
 }
 

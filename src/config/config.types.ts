@@ -109,7 +109,25 @@ interface HttpSettings {
   readonly maxUploadBytes: number;
   /** `MAX_UPLOAD_FILES`: most files in one request. Default 10. */
   readonly maxUploadFiles: number;
+  /**
+   * `TRUST_PROXY`: which peers may name the client in `X-Forwarded-For` (express's `trust
+   * proxy`, evaluated by proxy-addr). `false`: none, the client is the socket's peer (default);
+   * a number: that many proxies in front of the service, the client is the address that many
+   * hops from the right; a list of IPs, CIDRs or `loopback`/`linklocal`/`uniquelocal`: the
+   * forwarded chain is walked from the right while the hop is one of them. Rate limits and
+   * the request log use the address it yields.
+   */
+  readonly trustProxy: TrustProxy;
+  /**
+   * `UPLOAD_TMP_DIR`: the service's own directory for upload temp files; each running service
+   * spools into `<dir>/<pid>` (0700), removes killed services' leftovers at start and its own
+   * directory on close. Default `<os.tmpdir()>/product-image-search-uploads`.
+   */
+  readonly uploadTmpDir: string;
 }
+
+/** See HttpSettings.trustProxy. */
+export type TrustProxy = false | number | readonly string[];
 
 export interface LogSettings {
   /** `LOG_LEVEL`: pino level, 'silent' mutes. Default 'info'. */

@@ -6,8 +6,9 @@ import { deepFreeze } from './deep-freeze';
  * Adapters, services and scripts take their values from Config and keep none of their own;
  * tests that build an adapter by hand borrow from here rather than copy a number.
  *
- * One default is not here because it is not a constant: ORT's intra-op threads default to the
- * machine's cores (`os.availableParallelism()`), which loadConfig takes as an argument.
+ * Two defaults are not here because they are not constants: ORT's intra-op threads default to
+ * the machine's cores (`os.availableParallelism()`) and the upload temp dir lives under the OS
+ * temp dir (`os.tmpdir()`); loadConfig takes both as arguments.
  */
 export const DEFAULTS = deepFreeze({
   nodeEnv: 'production',
@@ -17,6 +18,9 @@ export const DEFAULTS = deepFreeze({
     graphqlPath: '/graphql',
     maxUploadBytes: 10 * 1024 * 1024,
     maxUploadFiles: 10,
+    trustProxy: false,
+    // Under the OS temp dir (os.tmpdir(), a machine fact loadConfig takes as an argument).
+    uploadTmpDirName: 'product-image-search-uploads',
   },
   log: { level: 'info' },
   model: {

@@ -36,6 +36,31 @@ const hostList = z
     message: 'each entry must be a hostname (*.example.com for subdomains), an IP or a CIDR',
   });
 
+// TRUST_PROXY: off, a hop count, or the proxies' addresses (express's `trust proxy`, which
+// proxy-addr evaluates). `true` is refused: it would believe any X-Forwarded-For a client sends.
+const TRUST_PROXY_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+const trustProxyEntry = (entry: string) =>
+  TRUST_PROXY_RANGES.has(entry) || ipaddr.isValid(entry) || ipaddr.isValidCIDR(entry);
+const trustProxy = z
+  .string()
+  .optional()
+  .transform((v) => (v ?? '').trim())
+  .refine((v) => v !== 'true', {
+    message:
+      'true would trust any X-Forwarded-For a client sends: give the number of proxies in front of the service or their addresses',
+  })
+  .transform((v): false | number | string[] => {
+    if (v === '') return http.trustProxy;
+    if (v === 'false' || v === '0') return false;
+    if (/^\d+$/.test(v)) return Number(v);
+    return v.split(',').map((entry) => entry.trim());
+  })
+  .refine((v) => typeof v !== 'number' || v <= 32, { message: 'at most 32 proxy hops' })
+  .refine((v) => !Array.isArray(v) || (v.length > 0 && v.every(trustProxyEntry)), {
+    message:
+      'a hop count, or a comma-separated list of IPs, CIDRs, loopback, linklocal or uniquelocal',
+  });
+
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default(DEFAULTS.nodeEnv),
   HOST: z.string().min(1).default(http.host),
@@ -63,6 +88,8 @@ export const envSchema = z.object({
   TEXT_CACHE_SIZE: int(0, 1_000_000).default(inference.cache.textCacheSize),
   IMAGE_CACHE_SIZE: int(0, 1_000_000).default(inference.cache.imageCacheSize),
   MAX_UPLOAD_BYTES: int(1024, 1024 * 1024 * 1024).default(http.maxUploadBytes),
+  TRUST_PROXY: trustProxy,
+  UPLOAD_TMP_DIR: optionalString,
   MAX_UPLOAD_FILES: int(1, 100).default(http.maxUploadFiles),
   MAX_IMAGE_PIXELS: int(1, 1_000_000_000).default(inference.maxImagePixels),
   MAX_IMAGES_PER_PRODUCT: int(1, 100).default(DEFAULTS.indexing.maxImagesPerProduct),

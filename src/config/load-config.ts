@@ -21,6 +21,8 @@ type RawEnv = Readonly<Record<string, string | undefined>>;
 export interface MachineFacts {
   /** Cores this process may use; ORT's intra-op threads default to it. */
   readonly availableParallelism: number;
+  /** The OS temp dir (`os.tmpdir()`); the upload temp dir defaults to a folder in it. */
+  readonly tmpDir?: string;
 }
 
 const isSet = (value: string | undefined) => value !== undefined && value.trim() !== '';
@@ -149,6 +151,10 @@ function nest(e: Env, machine: MachineFacts): Config {
       graphqlPath: e.GRAPHQL_PATH,
       maxUploadBytes: e.MAX_UPLOAD_BYTES,
       maxUploadFiles: e.MAX_UPLOAD_FILES,
+      trustProxy: e.TRUST_PROXY,
+      uploadTmpDir:
+        e.UPLOAD_TMP_DIR ??
+        path.join(machine.tmpDir ?? os.tmpdir(), DEFAULTS.http.uploadTmpDirName),
     },
     log: { level: e.LOG_LEVEL },
     model: {
@@ -243,7 +249,7 @@ function rateLimitSettings(e: Env): Config['rateLimit'] {
  */
 export function loadConfig(
   env: RawEnv,
-  machine: MachineFacts = { availableParallelism: os.availableParallelism() },
+  machine: MachineFacts = { availableParallelism: os.availableParallelism(), tmpDir: os.tmpdir() },
 ): Config {
   const parsed = envSchema.safeParse(env);
   const problems = parsed.success

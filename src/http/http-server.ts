@@ -4,7 +4,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { graphqlUploadExpress } from 'graphql-upload-ts';
 import type { Logger } from 'pino';
-import type { Config } from '../config/load-config';
+import type { Config, TrustProxy } from '../config/load-config';
 import type { Metrics } from '../observability/metrics';
 import { createApolloServer } from '../graphql/apollo-server';
 import type { GraphqlServices } from '../graphql/context';
@@ -127,6 +127,10 @@ function createNodeServer(
   return server;
 }
 
+function trustProxySetting(trust: TrustProxy): boolean | number | string[] {
+  return typeof trust === 'object' ? [...trust] : trust;
+}
+
 /** The express 5 app: GraphQL (+ multipart uploads), GraphiQL, /metrics, /healthz and /readyz. */
 export function createHttpServer(args: {
   app: HttpApp;
@@ -142,6 +146,10 @@ export function createHttpServer(args: {
   });
   const expressApp = express();
   expressApp.disable('x-powered-by');
+  // Who the client is (req.ip) for rate limits and the request log: the socket's peer unless
+  // TRUST_PROXY names the proxies allowed to forward it. express copies nothing from a frozen
+  // list it is given (proxy-addr compiles its own), so the config's array passes as it is.
+  expressApp.set('trust proxy', trustProxySetting(config.http.trustProxy));
   // Before requestContext: scrapes every few seconds would drown the request log. On this
   // (public) port only an admin key may read it; the metrics listener serves it keylessly.
   expressApp.get('/metrics', requireAdmin(app.access), async (_req, res, next) => {

@@ -5,8 +5,9 @@
  *
  * Who a client is: the API key's principal when an authentication middleware mounted before
  * this one has put one in `res.locals.principal` (`{ kind: 'key', keyId }`), else the client
- * address (`req.ip`: the socket's address, or the proxy's forwarded one when express's
- * `trust proxy` says so). Keys and addresses have separate limits; 0 turns one off.
+ * address (`req.ip`: the socket's peer, or the client a trusted proxy names in
+ * `X-Forwarded-For` when `TRUST_PROXY` trusts that peer; a forwarded header from any other peer
+ * is ignored). Keys and addresses have separate limits; 0 turns one off.
  */
 import type { NextFunction, Request, Response } from 'express';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';

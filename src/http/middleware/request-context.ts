@@ -18,7 +18,8 @@ export function requestLocals(res: Response): RequestLocals {
 
 /**
  * Gives each request an id (the caller's `x-request-id` when sane, else a UUID), echoes it in the
- * response header, binds a child logger to it and logs one line when the response finishes.
+ * response header, binds a child logger to it and logs one line when the response finishes,
+ * with the client's address (`req.ip`, which express's `trust proxy` setting decides).
  */
 export function requestContext(logger: Logger) {
   return (req: Request, res: Response, next: NextFunction): void => {
@@ -33,7 +34,14 @@ export function requestContext(logger: Logger) {
     res.once('finish', () => {
       const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
       child.info(
-        { method: req.method, url: req.originalUrl, status: res.statusCode, durationMs },
+        {
+          method: req.method,
+          url: req.originalUrl,
+          status: res.statusCode,
+          durationMs,
+          // The socket's peer, or the forwarded client when TRUST_PROXY trusts that peer.
+          remoteAddress: req.ip,
+        },
         'request done',
       );
     });

@@ -1,3 +1,5 @@
+import os from 'node:os';
+import path from 'node:path';
 import { DEFAULTS } from '../../../src/config/defaults';
 import type { Config } from '../../../src/config/load-config';
 import { loadConfig } from '../../../src/config/load-config';
@@ -51,6 +53,8 @@ describe('loadConfig', () => {
       graphqlPath: '/graphql',
       maxUploadBytes: 10 * 1024 * 1024,
       maxUploadFiles: 10,
+      trustProxy: false,
+      uploadTmpDir: path.join(os.tmpdir(), 'product-image-search-uploads'),
     });
     expect(config.nodeEnv).toBe('production');
     expect(config.log).toEqual({ level: 'info' });
