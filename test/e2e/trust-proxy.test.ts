@@ -24,6 +24,7 @@ const app: HttpApp = {
     addProductPhotos: unused,
     removeProductPhotos: unused,
   },
+  feedback: { record: unused },
   readiness: () => Promise.resolve({ ready: true, checks: {} }),
   metrics: createMetrics({ defaultMetrics: false }),
   access: accessFor(),
