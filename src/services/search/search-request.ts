@@ -6,10 +6,12 @@ import { filterSchema } from './filter.schema';
 import { fusionSchema } from './fusion.schema';
 import type { QueryPart } from './query-kinds/query-kinds.registry';
 import { anyNumber, rule, toBadUserInput } from './request-rules';
+import type { ShapingPlan, ShapingRequest } from './result-stages/shaping-plan';
+import { checkShaping, shapingArguments, shapingPlan } from './result-stages/shaping-plan';
 import type { SearchLimits } from './search-limits';
 
 /** A search as the transport hands it over; absent and undefined mean "not given". */
-export interface SearchRequest {
+export interface SearchRequest extends ShapingRequest {
   readonly image?: Uint8Array;
   readonly text?: string;
   readonly filter?: ProductFilter;
@@ -35,6 +37,8 @@ export interface SearchPlan {
   readonly depth: number;
   readonly minScore: number | undefined;
   readonly fusion: FusionOptions;
+  /** Sort, diversity, collapse and the aggregates asked for (result-stages/). */
+  readonly shaping: ShapingPlan;
 }
 
 // Not instanceof: bytes may come from another realm (jest's sandbox); a Buffer counts too.
@@ -95,12 +99,15 @@ function argumentsSchema(limits: SearchLimits) {
     after: cursor.optional(),
     filter: filterSchema.default({}),
     fusion: fusionSchema,
+    ...shapingArguments,
   });
 }
 
 /** Builds the request parser once per limits; the parser throws BadUserInputError. */
 export function searchRequestParser(limits: SearchLimits): (request: SearchRequest) => SearchPlan {
-  const schema = query.pipe(argumentsSchema(limits)).transform((request): SearchPlan => ({
+  const defaultBuckets = limits.priceBuckets ?? [];
+  const args = argumentsSchema(limits).superRefine(checkShaping);
+  const schema = query.pipe(args).transform((request): SearchPlan => ({
     parts: queryParts(request),
     filter: request.filter,
     first: request.first,
@@ -109,6 +116,7 @@ export function searchRequestParser(limits: SearchLimits): (request: SearchReque
     depth: Math.min(request.after?.depth ?? limits.depth, limits.depth),
     minScore: request.minScore,
     fusion: request.fusion,
+    shaping: shapingPlan(request, defaultBuckets),
   }));
   return (request) => {
     const parsed = schema.safeParse(request);
