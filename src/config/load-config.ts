@@ -166,7 +166,8 @@ function nest(e: Env, machine: MachineFacts): Config {
       },
       cache: { textCacheSize: e.TEXT_CACHE_SIZE, imageCacheSize: e.IMAGE_CACHE_SIZE },
     },
-    search: { ...DEFAULTS.search, depth: e.SEARCH_DEPTH },
+    search: { ...DEFAULTS.search, depth: e.SEARCH_DEPTH, priceBuckets: e.SEARCH_PRICE_BUCKETS },
+    nearDuplicates: { ...DEFAULTS.nearDuplicates },
     indexing: {
       maxImagesPerProduct: e.MAX_IMAGES_PER_PRODUCT,
       maxBatch: e.INDEX_MAX_BATCH,
