@@ -11,6 +11,7 @@ import type { ProductIndex } from '../ports/product-index.port';
 import type { ApiKeyStore } from '../ports/api-key-store.port';
 import { AccessService } from '../services/access/access.service';
 import { IndexingService } from '../services/indexing/indexing.service';
+import { NearDuplicatesService } from '../services/catalog/near-duplicates.service';
 import { SearchService } from '../services/search/search.service';
 import { createEmbedder } from './create-embedder';
 import { createIndex } from './create-index';
@@ -27,6 +28,8 @@ interface Readiness {
 export interface App {
   readonly search: SearchService;
   readonly indexing: IndexingService;
+  /** Catalog cleaning: near-duplicate products (nearDuplicateProducts). */
+  readonly nearDuplicates: NearDuplicatesService;
   /** API keys: authenticate a request's key, authorise its operations (AUTH_MODE). */
   readonly access: AccessService;
   readonly modelId: string;
@@ -125,6 +128,7 @@ function assemble(
   return {
     search,
     indexing,
+    nearDuplicates: new NearDuplicatesService(index, config.nearDuplicates),
     access,
     modelId: embedder.modelId,
     backend: index.kind,

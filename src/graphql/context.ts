@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type DataLoader from 'dataloader';
 import type { Product } from '../domain/product';
 import type { AccessService, Principal } from '../services/access/access.service';
+import type { NearDuplicatesService } from '../services/catalog/near-duplicates.service';
 import type { IndexingService } from '../services/indexing/indexing.service';
 import type { SearchService } from '../services/search/search.service';
 import { createProductLoader } from './loaders/product-loader';
@@ -20,6 +21,7 @@ export interface GraphqlServices {
     | 'getProducts'
   >;
   readonly access: Pick<AccessService, 'authenticate' | 'authorise'>;
+  readonly nearDuplicates: Pick<NearDuplicatesService, 'find'>;
 }
 
 /** Limits the transport enforces before anything reaches a service. */

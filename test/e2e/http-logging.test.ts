@@ -36,6 +36,7 @@ const app: HttpApp = {
   readiness: () => Promise.resolve({ ready: false, checks: { index: 'unreachable' } }),
   metrics: createMetrics({ defaultMetrics: false }),
   access: accessFor(),
+  nearDuplicates: { find: () => Promise.reject(new Error('not used')) },
 };
 
 let http: HttpServer;

@@ -34,6 +34,7 @@ async function serve(photos: HttpApp['photos']): Promise<string> {
       getProducts: unused,
     },
     access: accessFor(),
+    nearDuplicates: { find: unused },
     readiness: () => Promise.resolve({ ready: true, checks: {} }),
     metrics: createMetrics(),
     photos,

@@ -11,13 +11,26 @@ type RootResolver = (
   info: GraphQLResolveInfo,
 ) => unknown;
 
-function guard(fields: object | undefined, operation: Operation): Record<string, RootResolver> {
+/**
+ * Root fields whose operation is not their root type's: nearDuplicateProducts reads, but it is
+ * a catalog team's tool over the whole catalog, not a shopper's search.
+ */
+const FIELD_OPERATIONS: Readonly<Record<string, Operation>> = Object.freeze({
+  'Query.nearDuplicateProducts': 'catalog:write',
+});
+
+function guard(
+  typeName: string,
+  fields: object | undefined,
+  rootOperation: Operation,
+): Record<string, RootResolver> {
   return Object.fromEntries(
     Object.entries(fields ?? {}).map(([name, resolver]: [string, unknown]) => {
       if (typeof resolver !== 'function') {
         throw new TypeError(`withAccessChecks: root field ${name} needs a resolver function`);
       }
       const resolve = resolver as RootResolver;
+      const operation = FIELD_OPERATIONS[`${typeName}.${name}`] ?? rootOperation;
       const checked: RootResolver = (parent, args, context, info) => {
         context.services.access.authorise(context.principal, operation);
         return resolve(parent, args, context, info);
@@ -31,7 +44,7 @@ function guard(fields: object | undefined, operation: Operation): Record<string,
  * Enforces API-key access per root field, in one place instead of in each resolver: the key was
  * authenticated once, when the context was built; each root resolver first asks the access
  * policy whether that principal may run it (every Mutation field writes the catalog: it needs
- * `catalog:write`; every Query field is a search). A refused field fails alone with
+ * `catalog:write`; every Query field is a search, except those FIELD_OPERATIONS names). A refused field fails alone with
  * UNAUTHENTICATED or FORBIDDEN before its resolver runs, so nothing is read or written; its
  * siblings run. Introspection (`__schema`, `__type`, `__typename`) has no resolver here.
  * Only root resolvers are wrapped: nested fields keep graphql-js's fast default resolvers
@@ -40,8 +53,8 @@ function guard(fields: object | undefined, operation: Operation): Record<string,
 export function withAccessChecks(resolvers: Resolvers<GraphqlContext>): Resolvers<GraphqlContext> {
   return {
     ...resolvers,
-    Query: guard(resolvers.Query, 'search'),
-    Mutation: guard(resolvers.Mutation, 'catalog:write'),
+    Query: guard('Query', resolvers.Query, 'search'),
+    Mutation: guard('Mutation', resolvers.Mutation, 'catalog:write'),
   } as Resolvers<GraphqlContext>;
 }
 
