@@ -103,9 +103,10 @@ export class SearchService {
       (order === undefined && countLists(plan.parts, QUERY_BUILDERS) === 1);
     const start = !keyed ? plan.offset : keysetStart(hits, plan.after, isAfter);
     const page = hits.slice(start, start + plan.first);
+    const collapsing = plan.shaping.duplicateThreshold !== undefined;
     const edges = page.map(({ duplicates, value, ...hit }, i) => ({
       hit,
-      duplicates,
+      ...(collapsing ? { duplicates } : {}),
       cursor: encodeCursor({
         offset: start + i + 1,
         depth: plan.depth,
