@@ -40,9 +40,15 @@ export function sortHits(
   return sorted.sort((a, b) => compare(sort, a, b));
 }
 
-/** The keyset predicate of a sorted order: is `hit` strictly after the cursor's key? */
+/**
+ * The keyset predicate of a sorted order: is `hit` strictly after the cursor's key? The cursor's
+ * own product never is: a fused score moves when the catalog changes (RRF ranks shift), and the
+ * hit the last page ended on must not come back because its score dropped. Among other products
+ * of exactly the cursor's sort value, the order is by their scores now.
+ */
 export function afterInSort(sort: Sorted): (hit: CursorKey, key: CursorKey) => boolean {
   return (hit, key) =>
+    hit.productId !== key.productId &&
     hit.value !== undefined &&
     key.value !== undefined &&
     compare(sort, { ...hit, value: hit.value }, { ...key, value: key.value }) > 0;

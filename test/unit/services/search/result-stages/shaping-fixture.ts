@@ -44,14 +44,15 @@ export function catalog(seed = 7): ProductDocument[] {
   return Array.from({ length: 40 }, (_, i) => {
     const similarity = 0.95 - i * 0.02;
     const tags = TAGS.filter(() => random() < 0.5);
-    return makeProduct({
+    const doc = makeProduct({
       id: `p${String(i).padStart(2, '0')}`,
       vectors: [vectorWithSimilarity(DIMS, similarity, random)],
       category: CATEGORIES[Math.floor(random() * 3)] as string,
       price: Math.round(random() * 600 * 100) / 100,
       tags,
-      createdAt: new Date(Date.UTC(2025, 0, 1 + Math.floor(random() * 300))).toISOString(),
     });
+    const createdAt = new Date(Date.UTC(2025, 0, 1 + Math.floor(random() * 300))).toISOString();
+    return { ...doc, createdAt };
   });
 }
 
