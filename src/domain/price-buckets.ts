@@ -1,5 +1,5 @@
 /** The most bucket edges a request or the server's config may give (edges + 1 buckets). */
-export const MAX_PRICE_BUCKET_EDGES = 20;
+const MAX_PRICE_BUCKET_EDGES = 20;
 
 /**
  * Why these edges cannot make price buckets, or undefined when they can: finite, >= 0, strictly

@@ -16,7 +16,7 @@ export interface NearDuplicateRequest {
   readonly after?: string;
 }
 
-export interface NearDuplicateGroup {
+interface NearDuplicateGroup {
   readonly productId: string;
   /** Products with larger ids, most similar first (then by id). */
   readonly duplicates: ReadonlyArray<{ readonly productId: string; readonly similarity: number }>;

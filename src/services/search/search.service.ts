@@ -16,7 +16,6 @@ import { searchRequestParser } from './search-request';
 
 export type { SearchLimits } from './search-limits';
 export type { SearchRequest } from './search-request';
-export type { SearchFacets } from './result-stages/facets.stage';
 
 interface SearchEdge {
   readonly hit: SearchHit;

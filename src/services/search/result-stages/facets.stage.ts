@@ -1,12 +1,12 @@
 import type { Product } from '../../../domain/product';
 
-export interface FacetCount {
+interface FacetCount {
   readonly value: string;
   readonly count: number;
 }
 
 /** Products with min <= price < max; null = unbounded. */
-export interface PriceBucketCount {
+interface PriceBucketCount {
   readonly min: number | null;
   readonly max: number | null;
   readonly count: number;

@@ -12,7 +12,7 @@ import type { ShapingPlan } from './shaping-plan';
 import { afterInSort, sortHits } from './sort.stage';
 
 /** A hit of the shaped ranking; `value` is its sort value in a sorted order. */
-export interface ShapedHit extends CollapsedHit {
+interface ShapedHit extends CollapsedHit {
   readonly value?: number;
 }
 
@@ -26,7 +26,7 @@ export interface ShapedResults {
 }
 
 /** The relevant ranking for the request's query with this filter: minScore applied, cut at depth. */
-export type RankWith = (filter: ProductFilter) => Promise<SearchHit[]>;
+type RankWith = (filter: ProductFilter) => Promise<SearchHit[]>;
 
 interface ShapeInput {
   readonly shaping: ShapingPlan;

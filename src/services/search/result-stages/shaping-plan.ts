@@ -8,7 +8,7 @@ export type SearchSort = 'RELEVANCE' | 'PRICE_ASC' | 'PRICE_DESC' | 'NEWEST';
 const SORTS = ['RELEVANCE', 'PRICE_ASC', 'PRICE_DESC', 'NEWEST'] as const satisfies SearchSort[];
 
 /** Cosine at or above which two matched photos count as one item, when the request gives none. */
-export const DEFAULT_DUPLICATE_THRESHOLD = 0.95;
+const DEFAULT_DUPLICATE_THRESHOLD = 0.95;
 
 /** What the request asks of the relevant set beyond a page in relevance order. */
 export interface ShapingPlan {

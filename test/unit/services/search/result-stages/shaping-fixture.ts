@@ -16,7 +16,7 @@ import { searchLimits } from '../../../../helpers/search-limits';
 export const QUERY_PHOTO = new Uint8Array([0]);
 export const DIMS = 4;
 export const CATEGORIES = ['shoes', 'bags', 'hats'] as const;
-export const TAGS = ['sale', 'new', 'eco'] as const;
+const TAGS = ['sale', 'new', 'eco'] as const;
 
 /** An in-memory index that counts the reads the shaping stages make. */
 export class CountingIndex extends InMemoryProductIndex {
