@@ -76,6 +76,8 @@ function baseEnv(dataDir: string, esUrl: string | undefined): Record<string, str
   return {
     NODE_ENV: 'production',
     PORT: '0',
+    // A separate metrics listener on a fixed port would collide with any other running bench.
+    METRICS_PORT: '0',
     HOST: '127.0.0.1',
     MODEL_DIR: path.resolve(opts.model),
     DATA_DIR: dataDir,

@@ -1,3 +1,4 @@
+import { inner } from 'simsimd';
 import type { SearchHit } from '../../../domain/search';
 import type { ProductIndex } from '../../../ports/product-index.port';
 
@@ -21,9 +22,11 @@ export async function matchedVectors(
   return vectors;
 }
 
-/** Cosine similarity of two L2-normalised vectors of the same length. */
+/**
+ * Cosine similarity of two L2-normalised vectors of the same length: their dot product, by
+ * simsimd's SIMD kernel (about 5x a JavaScript loop at 512 dims; collapse at depth 200 makes up
+ * to 20 000 of them).
+ */
 export function cosine(a: Float32Array, b: Float32Array): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += (a[i] as number) * (b[i] as number);
-  return sum;
+  return inner(a, b);
 }
