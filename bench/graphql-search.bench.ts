@@ -6,10 +6,13 @@
  * clients, p50/p95/p99 and the split of each search between the
  * model, kNN, BM25 and the rest (from the service's own /metrics histograms). Then, at the
  * adapter level, how deep the fused path reads now against the old full-depth read, same run.
+ * `shaping` (issue 12): facetted, diversified, sorted and collapsed text queries against the
+ * plain one, interleaved (graphql-search-shaping.ts).
  *
  *   npm run models:bench -- --out .cache/bench-model/clip-vit-b-32-random
  *   ES_URL=http://127.0.0.1:9200 npx tsx bench/graphql-search.bench.ts --size 10000
  *   npx tsx bench/graphql-search.bench.ts --size 100000 --backends sqlite --runs 100
+ *   npx tsx bench/graphql-search.bench.ts --size 10000 --backends sqlite --sections shaping
  *
  * Writes a temp SQLite dir and an Elasticsearch index `gsb-<pid>-...`, both deleted at the end.
  */
@@ -27,6 +30,7 @@ import type { ProductIndex } from '../src/ports/product-index.port';
 import { loadCorpus, type BenchCorpus } from './inference/photos';
 import { clusteredCatalog } from './graphql-search-data';
 import { fusedReadFigures } from './graphql-search-reads';
+import { shapingFigures } from './graphql-search-shaping';
 
 const program = new Command()
   .option('--size <n>', 'products in the catalog (one photo each)', '10000')
@@ -43,6 +47,11 @@ const program = new Command()
     'text,photo,similar',
   )
   .option('--model <dir>', 'benchmark model folder', '.cache/bench-model/clip-vit-b-32-random')
+  .option(
+    '--sections <list>',
+    'cells (latency grid), shaping (issue 12), reads',
+    'cells,shaping,reads',
+  )
   .parse();
 const opts = program.opts<{
   size: string;
@@ -51,7 +60,9 @@ const opts = program.opts<{
   runs: string;
   model: string;
   kinds: string;
+  sections: string;
 }>();
+const SECTIONS = new Set(opts.sections.split(','));
 const SIZE = Number(opts.size);
 const RUNS = Number(opts.runs);
 const CLIENTS = opts.clients.split(',').map(Number);
@@ -78,7 +89,7 @@ function baseEnv(dataDir: string, esUrl: string | undefined): Record<string, str
     DATA_DIR: dataDir,
     LOG_LEVEL: 'warn',
     // The split per search is read from the public /metrics, which with keys asks for an admin
-    // key (and the separate metrics listener's fixed port could clash with another run).
+    // key; a separate metrics listener on a fixed port would collide with any other running bench.
     AUTH_MODE: 'off',
     METRICS_PORT: '0',
     // One client address sends every search: production's per-address limit would cut runs short.
@@ -271,34 +282,41 @@ async function runBackend(backend: string, corpus: BenchCorpus): Promise<void> {
         await request(`${url}${config.http.graphqlPath}`, `warm up ${i}`, undefined);
         await request(`${url}${config.http.graphqlPath}`, undefined, corpus.photos[i]?.bytes);
       }
-      out(
-        '| search | clients | p50 ms | p95 ms | p99 ms | searches/s | mean ms | embedding ms | kNN ms | BM25 ms | getMany ms | stored vectors ms |',
-      );
-      out('|---|---|---|---|---|---|---|---|---|---|---|---|');
-      const measured: Measured[] = [];
-      for (const kind of KINDS) {
-        for (const clients of CLIENTS) {
-          const cell = await measureCell(
-            `${url}${config.http.graphqlPath}`,
-            `${url}/metrics`,
-            corpus,
-            {
-              kind,
-              clients,
-            },
-          );
-          out(cell.row);
-          measured.push(cell);
+      if (SECTIONS.has('cells')) {
+        out(
+          '| search | clients | p50 ms | p95 ms | p99 ms | searches/s | mean ms | embedding ms | kNN ms | BM25 ms | getMany ms | stored vectors ms |',
+        );
+        out('|---|---|---|---|---|---|---|---|---|---|---|---|');
+        const measured: Measured[] = [];
+        for (const kind of KINDS) {
+          for (const clients of CLIENTS) {
+            const cell = await measureCell(
+              `${url}${config.http.graphqlPath}`,
+              `${url}/metrics`,
+              corpus,
+              {
+                kind,
+                clients,
+              },
+            );
+            out(cell.row);
+            measured.push(cell);
+          }
         }
+        ratiosToText(measured);
       }
-      ratiosToText(measured);
+      if (SECTIONS.has('shaping')) {
+        await shapingFigures(`${url}${config.http.graphqlPath}`, corpus.queries, RUNS, out);
+      }
     } finally {
       await http.close();
       await app.close();
     }
-    index = createIndex(config.index, logger, { modelId, dims: DIMS });
-    await index.open();
-    await fusedReadFigures(index, DIMS, config.search, out);
+    if (SECTIONS.has('reads')) {
+      index = createIndex(config.index, logger, { modelId, dims: DIMS });
+      await index.open();
+      await fusedReadFigures(index, DIMS, config.search, out);
+    }
   } finally {
     await index?.close();
     if (esUrl !== undefined) await deleteIndices(esUrl, `gsb-${process.pid}-*`);

@@ -13,6 +13,7 @@ import type { InteractionStore } from '../ports/interaction-store.port';
 import { AccessService } from '../services/access/access.service';
 import { FeedbackService } from '../services/feedback/feedback.service';
 import { IndexingService } from '../services/indexing/indexing.service';
+import { NearDuplicatesService } from '../services/catalog/near-duplicates.service';
 import { SearchService } from '../services/search/search.service';
 import { createEmbedder } from './create-embedder';
 import { createIndex } from './create-index';
@@ -30,6 +31,8 @@ interface Readiness {
 export interface App {
   readonly search: SearchService;
   readonly indexing: IndexingService;
+  /** Catalog cleaning: near-duplicate products (nearDuplicateProducts). */
+  readonly nearDuplicates: NearDuplicatesService;
   /** API keys: authenticate a request's key, authorise its operations (AUTH_MODE). */
   readonly access: AccessService;
   /** The feedback loop: recordInteractions, and the popularity the search blends in. */
@@ -143,6 +146,7 @@ function assemble(
   return {
     search,
     indexing,
+    nearDuplicates: new NearDuplicatesService(index, config.nearDuplicates),
     access,
     feedback,
     modelId: embedder.modelId,

@@ -17,6 +17,7 @@ export interface Config {
   readonly model: ModelSettings;
   readonly inference: InferenceSettings;
   readonly search: SearchSettings;
+  readonly nearDuplicates: NearDuplicateSettings;
   readonly indexing: IndexingSettings;
   /** Which ProductIndex backend serves the catalog: Elasticsearch when `ES_URL` is set. */
   readonly index: IndexSettings;
@@ -223,6 +224,22 @@ interface SearchSettings {
    * one search. Default 16.
    */
   readonly maxExamples: number;
+  /**
+   * `SEARCH_PRICE_BUCKETS`: price bucket edges for SearchConnection.facets.prices when a query
+   * gives none, ascending, finite, >= 0, at most 20. Edges e1..en make the buckets
+   * [null, e1), [e1, e2), ..., [en, null). Default 0,25,50,100,250,500.
+   */
+  readonly priceBuckets: readonly number[];
+}
+
+/** nearDuplicateProducts' bounds. Not environment variables. */
+interface NearDuplicateSettings {
+  /** Groups per page when the query gives no `first`. Default 20. */
+  readonly defaultFirst: number;
+  /** Largest accepted `first`. Default 100. */
+  readonly maxFirst: number;
+  /** kNN neighbours read per photo of each product on the page. Default 20. */
+  readonly neighboursPerPhoto: number;
 }
 
 /** IndexingService's limits. */

@@ -35,7 +35,16 @@ export const DEFAULTS = deepFreeze({
     batching: { maxBatchSize: 16, maxWaitMs: 5, maxQueue: 256 },
     cache: { textCacheSize: 4096, imageCacheSize: 4096 },
   },
-  search: { defaultFirst: 10, maxFirst: 100, depth: 200, maxTextLength: 1000, maxExamples: 16 },
+  search: {
+    defaultFirst: 10,
+    maxFirst: 100,
+    depth: 200,
+    maxTextLength: 1000,
+    maxExamples: 16,
+    priceBuckets: [0, 25, 50, 100, 250, 500],
+  },
+  // nearDuplicateProducts: groups per page, and neighbours read per photo of each product.
+  nearDuplicates: { defaultFirst: 20, maxFirst: 100, neighboursPerPhoto: 20 },
   indexing: { maxImagesPerProduct: 10, maxBatch: 100, fetchConcurrency: 8 },
   sqlite: { dataDir: './data', maxDefaultReadWorkers: 16 },
   elasticsearch: {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import ipaddr from 'ipaddr.js';
+import { priceBucketsProblem } from '../domain/price-buckets';
 import { DEFAULTS } from './defaults';
 
 /**
@@ -61,6 +62,20 @@ const trustProxy = z
       'a hop count, or a comma-separated list of IPs, CIDRs, loopback, linklocal or uniquelocal',
   });
 
+// SEARCH_PRICE_BUCKETS: `0,25,50,100`: ascending edges; facets get one bucket more than edges.
+const priceEdges = z
+  .string()
+  .optional()
+  .transform((v) =>
+    v === undefined || v.trim() === ''
+      ? [...DEFAULTS.search.priceBuckets]
+      : v.split(',').map((edge) => (edge.trim() === '' ? Number.NaN : Number(edge))),
+  )
+  .superRefine((edges, ctx) => {
+    const problem = priceBucketsProblem(edges);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default(DEFAULTS.nodeEnv),
   HOST: z.string().min(1).default(http.host),
@@ -97,6 +112,7 @@ export const envSchema = z.object({
   INDEX_FETCH_CONCURRENCY: int(1, 256).default(DEFAULTS.indexing.fetchConcurrency),
   SEARCH_DEPTH: int(10, 10_000).default(DEFAULTS.search.depth),
   SEARCH_MAX_EXAMPLES: int(1, 256).default(DEFAULTS.search.maxExamples),
+  SEARCH_PRICE_BUCKETS: priceEdges,
   ES_URL: optionalString.pipe(z.string().url().optional()),
   ES_API_KEY: optionalString,
   ES_USERNAME: optionalString,

@@ -179,7 +179,13 @@ function nest(e: Env, machine: MachineFacts): Config {
       },
       cache: { textCacheSize: e.TEXT_CACHE_SIZE, imageCacheSize: e.IMAGE_CACHE_SIZE },
     },
-    search: { ...DEFAULTS.search, depth: e.SEARCH_DEPTH, maxExamples: e.SEARCH_MAX_EXAMPLES },
+    search: {
+      ...DEFAULTS.search,
+      depth: e.SEARCH_DEPTH,
+      maxExamples: e.SEARCH_MAX_EXAMPLES,
+      priceBuckets: e.SEARCH_PRICE_BUCKETS,
+    },
+    nearDuplicates: { ...DEFAULTS.nearDuplicates },
     indexing: {
       maxImagesPerProduct: e.MAX_IMAGES_PER_PRODUCT,
       maxBatch: e.INDEX_MAX_BATCH,

@@ -3,6 +3,7 @@ import type DataLoader from 'dataloader';
 import type { Product } from '../domain/product';
 import type { AccessService, Principal } from '../services/access/access.service';
 import type { FeedbackService } from '../services/feedback/feedback.service';
+import type { NearDuplicatesService } from '../services/catalog/near-duplicates.service';
 import type { IndexingService } from '../services/indexing/indexing.service';
 import type { SearchService } from '../services/search/search.service';
 import { createProductLoader } from './loaders/product-loader';
@@ -22,6 +23,7 @@ export interface GraphqlServices {
   >;
   readonly access: Pick<AccessService, 'authenticate' | 'authorise'>;
   readonly feedback: Pick<FeedbackService, 'record'>;
+  readonly nearDuplicates: Pick<NearDuplicatesService, 'find'>;
 }
 
 /** Limits the transport enforces before anything reaches a service. */

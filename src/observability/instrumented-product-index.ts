@@ -70,6 +70,9 @@ export class InstrumentedProductIndex implements ProductIndex {
   searchKeyword(query: KeywordQuery): Promise<KeywordHit[]> {
     return this.timed('searchKeyword', () => this.inner.searchKeyword(query));
   }
+  listProductIds(afterId: string | undefined, limit: number): Promise<string[]> {
+    return this.timed('listProductIds', () => this.inner.listProductIds(afterId, limit));
+  }
   ping(): Promise<void> {
     return this.timed('ping', () => this.inner.ping());
   }

@@ -68,6 +68,9 @@ export type UpsertOutcome = AppError | null;
  *   has such an image. An index is bound to one model, so a hit is a vector of that model.
  *   It sees every write that has resolved. It also serves as a reference check: null means no
  *   product references those bytes any more.
+ * - `listProductIds(afterId, limit)` pages through every stored product id in ascending order
+ *   of their UTF-8 bytes: at most `limit` ids strictly after `afterId` (from the first when
+ *   undefined). It sees every write that has resolved.
  * - After `close()`, calls reject with IndexUnavailableError; a second `close()` is a no-op.
  * - Outages throw IndexUnavailableError; nothing vendor-specific escapes.
  */
@@ -89,6 +92,8 @@ export interface ProductIndex {
   findVectorsBySha256(sha256s: readonly string[]): Promise<Array<StoredPhotoVector | null>>;
   searchVector(query: VectorQuery): Promise<VectorHit[]>;
   searchKeyword(query: KeywordQuery): Promise<KeywordHit[]>;
+  /** Up to `limit` product ids after `afterId`, ascending by UTF-8 bytes (see above). */
+  listProductIds(afterId: string | undefined, limit: number): Promise<string[]>;
   /** Throws IndexUnavailableError when the backend cannot serve. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -37,6 +37,7 @@ const app: HttpApp = {
   metrics: createMetrics({ defaultMetrics: false }),
   access: accessFor(),
   feedback: { record: () => Promise.reject(new Error('not used')) },
+  nearDuplicates: { find: () => Promise.reject(new Error('not used')) },
 };
 
 let http: HttpServer;

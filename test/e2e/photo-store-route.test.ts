@@ -35,6 +35,7 @@ async function serve(photos: HttpApp['photos']): Promise<string> {
     },
     access: accessFor(),
     feedback: { record: unused },
+    nearDuplicates: { find: unused },
     readiness: () => Promise.resolve({ ready: true, checks: {} }),
     metrics: createMetrics(),
     photos,

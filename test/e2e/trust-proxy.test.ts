@@ -25,6 +25,7 @@ const app: HttpApp = {
     removeProductPhotos: unused,
   },
   feedback: { record: unused },
+  nearDuplicates: { find: unused },
   readiness: () => Promise.resolve({ ready: true, checks: {} }),
   metrics: createMetrics({ defaultMetrics: false }),
   access: accessFor(),

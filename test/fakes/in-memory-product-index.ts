@@ -193,6 +193,15 @@ export class InMemoryProductIndex implements ProductIndex {
     return hits.sort(byScoreThenId((hit) => hit.score)).slice(0, Math.max(0, query.k));
   }
 
+  async listProductIds(afterId: string | undefined, limit: number): Promise<string[]> {
+    this.checkOpen('listProductIds');
+    const byBytes = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+    return [...this.store.products.keys()]
+      .filter((id) => afterId === undefined || byBytes(id, afterId) > 0)
+      .sort(byBytes)
+      .slice(0, Math.max(0, limit));
+  }
+
   async ping(): Promise<void> {
     this.checkOpen('ping');
   }

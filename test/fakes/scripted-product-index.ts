@@ -63,6 +63,12 @@ export class ScriptedIndex implements ProductIndex {
     this.keywordQueries.push(query);
     return Promise.resolve(this.keywordHits.slice(0, query.k));
   }
+  listProductIds(afterId: string | undefined, limit: number): Promise<string[]> {
+    const ids = [...this.products.keys()].sort();
+    return Promise.resolve(
+      ids.filter((id) => afterId === undefined || id > afterId).slice(0, Math.max(0, limit)),
+    );
+  }
   ping(): Promise<void> {
     return Promise.resolve();
   }

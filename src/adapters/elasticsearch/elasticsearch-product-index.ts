@@ -273,6 +273,23 @@ export class ElasticsearchProductIndex implements ProductIndex {
     return toKeywordHits(hits, query.k);
   }
 
+  /** Sorted on the `id` keyword (doc values, byte order = UTF-8 byte order); ids only. */
+  async listProductIds(afterId: string | undefined, limit: number): Promise<string[]> {
+    this.checkOpen('listProductIds');
+    if (limit <= 0) return [];
+    const hits = await this.search(
+      {
+        size: limit,
+        sort: [{ id: 'asc' }],
+        _source: false,
+        track_total_hits: false,
+        query: afterId === undefined ? { match_all: {} } : { range: { id: { gt: afterId } } },
+      },
+      'listProductIds',
+    );
+    return hits.flatMap((hit) => (typeof hit._id === 'string' ? [hit._id] : []));
+  }
+
   async ping(): Promise<void> {
     this.checkOpen('ping');
     let status: string;

@@ -63,6 +63,8 @@ interface OpenState {
   readonly getProducts: Database.Statement;
   readonly getImageVectors: Database.Statement;
   readonly getVectorsBySha256: Database.Statement;
+  readonly listIds: Database.Statement;
+  readonly listIdsAfter: Database.Statement;
 }
 
 function checkOptions(options: SqliteProductIndexOptions): void {
@@ -242,6 +244,14 @@ export class SqliteProductIndex implements ProductIndex {
     return this.read('searchKeyword', (reads) => reads.searchKeyword(query));
   }
 
+  /** SQLite compares TEXT with memcmp on its UTF-8 bytes: the port's order, off the unique index. */
+  async listProductIds(afterId: string | undefined, limit: number): Promise<string[]> {
+    if (limit <= 0) return [];
+    return this.use('listProductIds', ({ listIds, listIdsAfter }) =>
+      afterId === undefined ? listIds.all(limit) : listIdsAfter.all(afterId, limit),
+    ) as string[];
+  }
+
   async ping(): Promise<void> {
     this.use('ping', ({ db, reads }) => {
       // A state check, not a round trip: a probe must not queue behind long scans.
@@ -342,6 +352,8 @@ function prepare(db: Database.Database, store: VectorStore, reads: SqliteReadCli
     getProducts: db.prepare(SELECT_PRODUCTS_SQL),
     getImageVectors: db.prepare(SELECT_IMAGE_VECTORS_SQL),
     getVectorsBySha256: db.prepare(SELECT_VECTORS_BY_SHA256_SQL),
+    listIds: db.prepare('SELECT id FROM products ORDER BY id LIMIT ?').pluck(),
+    listIdsAfter: db.prepare('SELECT id FROM products WHERE id > ? ORDER BY id LIMIT ?').pluck(),
   };
 }
 

@@ -338,6 +338,10 @@ export type Query = {
   /**
    * Catalog cleaning: products with near-identical photos (cosine >= threshold between some photo
    * of each), grouped under the product with the smallest id, paged by that id. Needs catalog:write.
+   * A page examines the next `first` products in id order (one kNN per photo, at most 20
+   * neighbours each), so it may hold fewer groups than `first`, even none: follow
+   * pageInfo.endCursor (after the last product examined) while hasNextPage. On Elasticsearch the
+   * kNN is approximate (HNSW), so a pair it misses from the smaller id is not reported.
    */
   readonly nearDuplicateProducts: NearDuplicateConnection;
   /** One product by its catalog id, or null. */
@@ -413,15 +417,22 @@ export type SearchConnection = {
   readonly __typename?: 'SearchConnection';
   readonly edges: ReadonlyArray<SearchEdge>;
   /**
-   * Counts over the relevant set. Category and price counts ignore the filter's own category and
-   * price bounds (so other values stay selectable); tag counts use the whole filter.
+   * Counts over the relevant set (standard disjunctive faceting), computed only when selected:
+   * - categories: over the relevant set of the same query with the filter's category removed, so
+   *   every other category shows what selecting it instead would give;
+   * - prices: over the relevant set with the filter's minPrice and maxPrice removed;
+   * - tags: over the relevant set itself (the whole filter), since tags narrow conjunctively.
+   * Selecting a category or a price range narrows the next query's totalCount and other facets as
+   * the filter implies and leaves that facet's own counts as they were; selecting a tag narrows
+   * every count, tags included.
    */
   readonly facets: SearchFacets;
   readonly pageInfo: PageInfo;
   /**
    * How many products the relevant set holds: the products matching the filter, ranked within
    * the search depth (SEARCH_DEPTH, default 200) of every ranked list, whose score is at least
-   * minScore, after near-duplicate collapse. Never more than the search depth.
+   * minScore, after near-duplicate collapse. Never more than the search depth. Computed only when
+   * selected (it reads every list the whole depth).
    */
   readonly totalCount: Scalars['Int']['output'];
 };

@@ -12,21 +12,20 @@ type RootResolver = (
 ) => unknown;
 
 /**
- * Root fields that need another operation than their type's (every Mutation field
- * `catalog:write`, every Query field `search`), by type and field name.
+ * Root fields whose operation is not their type's (every Mutation field `catalog:write`, every
+ * Query field and Product.similar `search`), by type and field name: nearDuplicateProducts
+ * reads, but it is a catalog team's tool over the whole catalog, not a shopper's search; and
+ * storefronts report clicks with their own key, which must not be able to edit the catalog.
  */
-const FIELD_OPERATIONS: Readonly<
-  Record<'Query' | 'Mutation', Readonly<Record<string, Operation>>>
-> = {
-  Query: {},
-  // Storefronts report clicks with their own key, which must not be able to edit the catalog.
-  Mutation: { recordInteractions: 'interactions:write' },
-};
+const FIELD_OPERATIONS: Readonly<Record<string, Operation>> = Object.freeze({
+  'Query.nearDuplicateProducts': 'catalog:write',
+  'Mutation.recordInteractions': 'interactions:write',
+});
 
 function guard(
+  typeName: string,
   fields: object | undefined,
-  operation: Operation,
-  overrides: Readonly<Record<string, Operation>>,
+  rootOperation: Operation,
 ): Record<string, RootResolver> {
   return Object.fromEntries(
     Object.entries(fields ?? {}).map(([name, resolver]: [string, unknown]) => {
@@ -34,7 +33,7 @@ function guard(
         throw new TypeError(`withAccessChecks: root field ${name} needs a resolver function`);
       }
       const resolve = resolver as RootResolver;
-      const needed = overrides[name] ?? operation;
+      const needed = FIELD_OPERATIONS[`${typeName}.${name}`] ?? rootOperation;
       const checked: RootResolver = (parent, args, context, info) => {
         context.services.access.authorise(context.principal, needed);
         return resolve(parent, args, context, info);
@@ -57,10 +56,10 @@ function guard(
 export function withAccessChecks(resolvers: Resolvers<GraphqlContext>): Resolvers<GraphqlContext> {
   return {
     ...resolvers,
-    Query: guard(resolvers.Query, 'search', FIELD_OPERATIONS.Query),
-    Mutation: guard(resolvers.Mutation, 'catalog:write', FIELD_OPERATIONS.Mutation),
+    Query: guard('Query', resolvers.Query, 'search'),
+    Mutation: guard('Mutation', resolvers.Mutation, 'catalog:write'),
     // Product.similar is a search wherever the product came from (a mutation's result too).
-    Product: guard(resolvers.Product, 'search', {}),
+    Product: guard('Product', resolvers.Product, 'search'),
   } as Resolvers<GraphqlContext>;
 }
 

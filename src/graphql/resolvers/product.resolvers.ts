@@ -1,5 +1,6 @@
 import { QueryLimitExceededError } from '../../errors/app-error';
 import type { InputMaybe, ProductResolvers } from '../generated/resolvers-types';
+import { selectedFieldNames } from '../selected-fields';
 import { toConnection, toFilter } from './search.resolvers';
 
 const opt = <T>(value: InputMaybe<T> | undefined): T | undefined => value ?? undefined;
@@ -11,7 +12,7 @@ const opt = <T>(value: InputMaybe<T> | undefined): T | undefined => value ?? und
  * `limits.maxSimilar` per request.
  */
 export const productResolvers: ProductResolvers = {
-  similar: async (parent, args, ctx) => {
+  similar: async (parent, args, ctx, info) => {
     // A list of products each asking for its own search multiplies one request's cost by the
     // list's length, which no static limit sees: count the searches as they start.
     const found = ++ctx.similarSearches.count;
@@ -22,12 +23,15 @@ export const productResolvers: ProductResolvers = {
         { limit: 'similar', max, found },
       );
     }
+    const selected = selectedFieldNames(info);
     const page = await ctx.services.search.search({
       similarTo: [{ productId: parent.id }],
       filter: toFilter(args.filter),
       first: opt(args.first),
       after: opt(args.after),
       minScore: opt(args.minScore),
+      // Totals and facets read the whole search depth: only when the query selects them.
+      include: { totalCount: selected.has('totalCount'), facets: selected.has('facets') },
     });
     return toConnection(page, ctx);
   },

@@ -1,3 +1,4 @@
+import type { Product } from '../../domain/product';
 import type { ProductFilter as DomainFilter } from '../../domain/search';
 import type {
   ExampleRequest,
@@ -16,6 +17,7 @@ import type {
   RecommendInput,
   SearchHitResolvers,
 } from '../generated/resolvers-types';
+import { selectedFieldNames } from '../selected-fields';
 import { readUpload } from '../uploads';
 import type { UploadValue } from '../uploads';
 import type { LoadedHit } from './parent-types';
@@ -88,6 +90,7 @@ async function toRecommend(
 async function toSearchRequest(
   args: QuerySimilarImagesArgs,
   maxUploadBytes: number,
+  selected: ReadonlySet<string>,
 ): Promise<SearchRequest> {
   const image =
     args.image === null || args.image === undefined
@@ -105,33 +108,53 @@ async function toSearchRequest(
     minScore: opt(args.minScore),
     fusion: toFusion(args.fusion),
     popularityWeight: opt(args.popularityWeight),
+    sort: opt(args.sort),
+    diversity: opt(args.diversity),
+    collapseDuplicates: opt(args.collapseDuplicates),
+    duplicateThreshold: opt(args.duplicateThreshold),
+    priceBuckets: opt(args.priceBuckets),
+    // Totals and facets read the whole search depth: only when the query selects them.
+    include: { totalCount: selected.has('totalCount'), facets: selected.has('facets') },
   };
 }
 
-/** Search, then load every hit's product through the request's DataLoader (one batch). */
+/**
+ * Search, then load every hit's product and its folded duplicates through the request's
+ * DataLoader (one batch).
+ */
 export const similarImages: NonNullable<QueryResolvers['similarImages']> = async (
   _parent,
   args,
   ctx,
+  info,
 ) => {
-  const request = await toSearchRequest(args, ctx.limits.maxUploadBytes);
+  const request = await toSearchRequest(args, ctx.limits.maxUploadBytes, selectedFieldNames(info));
   return toConnection(await ctx.services.search.search(request), ctx);
 };
 
-/** A search page as a SearchConnection: every hit's product loaded in one DataLoader batch. */
+/**
+ * A search page as a SearchConnection: every hit's product, and the products folded into it by
+ * duplicate collapse, loaded in one DataLoader batch.
+ */
 export async function toConnection(page: SearchPage, ctx: GraphqlContext) {
-  const products = await ctx.productLoader.loadMany(page.edges.map((e) => e.hit.productId));
-  const edges: Array<{ cursor: string; node: LoadedHit }> = [];
-  page.edges.forEach((edge, i) => {
-    const product = products[i];
+  const ids = page.edges.flatMap((e) => [e.hit.productId, ...(e.duplicates ?? [])]);
+  const loaded = await ctx.productLoader.loadMany(ids);
+  const products = new Map<string, Product>();
+  loaded.forEach((product) => {
     if (product instanceof Error) throw product;
-    // Deleted between the search and the load: skipping beats failing the whole page.
-    if (product === null || product === undefined) {
-      ctx.logger.debug({ productId: edge.hit.productId }, 'search hit vanished before load');
-      return;
-    }
-    edges.push({ cursor: edge.cursor, node: { hit: edge.hit, product } });
+    if (product !== null) products.set(product.id, product);
   });
+  const edges: Array<{ cursor: string; node: LoadedHit }> = [];
+  for (const edge of page.edges) {
+    const product = products.get(edge.hit.productId);
+    // Deleted between the search and the load: skipping beats failing the whole page.
+    if (product === undefined) {
+      ctx.logger.debug({ productId: edge.hit.productId }, 'search hit vanished before load');
+      continue;
+    }
+    const duplicates = (edge.duplicates ?? []).flatMap((id) => products.get(id) ?? []);
+    edges.push({ cursor: edge.cursor, node: { hit: edge.hit, product, duplicates } });
+  }
   return {
     edges,
     pageInfo: {
@@ -139,9 +162,9 @@ export async function toConnection(page: SearchPage, ctx: GraphqlContext) {
       hasPreviousPage: page.hasPreviousPage,
       endCursor: page.endCursor,
     },
-    // Placeholders until the search service computes them (issue 12, in progress).
-    totalCount: 0,
-    facets: { categories: [], tags: [], prices: [] },
+    // Present whenever selected (the request's `include` followed the selection).
+    totalCount: page.totalCount ?? 0,
+    facets: page.facets ?? { categories: [], tags: [], prices: [] },
   };
 }
 

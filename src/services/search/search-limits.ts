@@ -1,3 +1,5 @@
+import { priceBucketsProblem } from '../../domain/price-buckets';
+
 /**
  * How much one search may ask for. The service has no defaults of its own: the composition root
  * passes `config.search`, tests build their own.
@@ -13,11 +15,21 @@ export interface SearchLimits {
   readonly maxTextLength: number;
   /** Most examples (similarTo, recommend's positives and negatives) in one search. */
   readonly maxExamples: number;
+  /**
+   * Price bucket edges for facets when a request gives none (SEARCH_PRICE_BUCKETS); no price
+   * buckets when absent. See domain/price-buckets.ts.
+   */
+  readonly priceBuckets?: readonly number[];
 }
 
 /** Throws a TypeError stating the contract when limits could never serve a request. */
 export function checkSearchLimits(limits: SearchLimits): SearchLimits {
-  for (const [name, value] of Object.entries(limits)) {
+  const { priceBuckets, ...counts } = limits;
+  const problem = priceBuckets === undefined ? undefined : priceBucketsProblem(priceBuckets);
+  if (problem !== undefined) {
+    throw new TypeError(`SearchLimits.priceBuckets: ${problem}, got [${String(priceBuckets)}]`);
+  }
+  for (const [name, value] of Object.entries(counts)) {
     if (!Number.isSafeInteger(value) || (value as number) < 1) {
       throw new TypeError(`SearchLimits.${name} must be a positive integer, got ${String(value)}`);
     }
@@ -27,5 +39,8 @@ export function checkSearchLimits(limits: SearchLimits): SearchLimits {
       `SearchLimits.defaultFirst (${limits.defaultFirst}) must not exceed maxFirst (${limits.maxFirst})`,
     );
   }
-  return Object.freeze({ ...limits });
+  return Object.freeze({
+    ...limits,
+    ...(priceBuckets === undefined ? {} : { priceBuckets: Object.freeze([...priceBuckets]) }),
+  });
 }

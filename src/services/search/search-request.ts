@@ -9,12 +9,14 @@ import { exampleCountRules, exampleCounts, examplesSchema, toExamples } from './
 import type { QueryInputs } from './query-inputs';
 import type { QueryPart } from './query-kinds/query-kinds.registry';
 import { anyNumber, bytes, rule, toBadUserInput } from './request-rules';
+import type { ShapingPlan, ShapingRequest } from './result-stages/shaping-plan';
+import { checkShaping, shapingArguments, shapingPlan } from './result-stages/shaping-plan';
 import type { SearchLimits } from './search-limits';
 
 export type { ExampleRequest } from './examples.schema';
 
 /** A search as the transport hands it over; absent and undefined mean "not given". */
-export interface SearchRequest {
+export interface SearchRequest extends ShapingRequest {
   readonly image?: Uint8Array;
   /** A photo to fetch (at most one of image and imageUrl). */
   readonly imageUrl?: string;
@@ -51,6 +53,8 @@ export interface SearchPlan {
   readonly fusion: FusionOptions;
   /** >= 0; 0 leaves the ranking exactly as fusion made it. */
   readonly popularityWeight: number;
+  /** Sort, diversity, collapse and the aggregates asked for (result-stages/). */
+  readonly shaping: ShapingPlan;
 }
 
 /** A validated request before its photos by URL are fetched (queryParts makes its parts). */
@@ -146,6 +150,7 @@ function argumentsSchema(limits: SearchLimits) {
         ),
       )
       .default(0),
+    ...shapingArguments,
   });
 }
 
@@ -153,8 +158,10 @@ function argumentsSchema(limits: SearchLimits) {
 export function searchRequestParser(
   limits: SearchLimits,
 ): (request: SearchRequest) => ParsedSearch {
+  const defaultBuckets = limits.priceBuckets ?? [];
+  const args = argumentsSchema(limits).superRefine(checkShaping);
   const schema = queryStage(limits)
-    .pipe(argumentsSchema(limits))
+    .pipe(args)
     .transform((request): ParsedSearch => {
       const inputs = queryInputs(request);
       return {
@@ -168,6 +175,7 @@ export function searchRequestParser(
         minScore: request.minScore,
         fusion: request.fusion,
         popularityWeight: request.popularityWeight,
+        shaping: shapingPlan(request, defaultBuckets),
       };
     });
   return (request) => {

@@ -16,6 +16,7 @@ import { describeKeywordSearch } from './keyword-search.contract';
 import { describeLifecycle } from './lifecycle.contract';
 import { describePartialUpdates } from './partial-updates.contract';
 import { describePhotoHashes } from './photo-hashes.contract';
+import { describeProductIds } from './product-ids.contract';
 import { describeUpsertMany } from './upsert-many.contract';
 import { describeVectorSearch } from './vector-search.contract';
 import { describeVectorsReadBack } from './vectors-read-back.contract';
@@ -73,6 +74,7 @@ export function describeProductIndexContract(name: string, harness: ProductIndex
     describeVectorsReadBack(ctx);
     describePartialUpdates(ctx);
     describePhotoHashes(ctx);
+    describeProductIds(ctx);
     describeLifecycle(ctx);
   });
 }

@@ -65,20 +65,33 @@ describe('loadConfig', () => {
     });
   });
 
-  it('gives SearchService its five limits, all from the defaults but the depth and examples', () => {
+  it('gives SearchService its limits, all from the defaults but the depth, examples and price buckets', () => {
     expect(loadConfig({}, machine).search).toEqual({
       defaultFirst: 10,
       maxFirst: 100,
       depth: 200,
       maxTextLength: 1000,
       maxExamples: 16,
+      priceBuckets: [0, 25, 50, 100, 250, 500],
     });
+    expect(
+      loadConfig({ SEARCH_PRICE_BUCKETS: ' 5, 10.5 ,20' }, machine).search.priceBuckets,
+    ).toEqual([5, 10.5, 20]);
     expect(loadConfig({ SEARCH_DEPTH: '50', SEARCH_MAX_EXAMPLES: '4' }, machine).search).toEqual({
       ...DEFAULTS.search,
       depth: 50,
       maxExamples: 4,
     });
   });
+
+  it.each(['10,5', '1,,2', '-1,3', 'x', Array.from({ length: 21 }, (_, i) => i).join(',')])(
+    'refuses SEARCH_PRICE_BUCKETS=%s naming the variable',
+    (value) => {
+      expect(() => loadConfig({ SEARCH_PRICE_BUCKETS: value }, machine)).toThrow(
+        /SEARCH_PRICE_BUCKETS/,
+      );
+    },
+  );
 
   it('freezes every section, not only the top', () => {
     const config = loadConfig({ ES_URL: 'http://es:9200', ES_API_KEY: 'k' }, machine);

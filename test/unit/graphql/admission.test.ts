@@ -52,6 +52,9 @@ class HoldingServices implements GraphqlServices {
 
   readonly access = accessFor();
   readonly feedback = { record: unused };
+  readonly nearDuplicates = {
+    find: () => Promise.reject(new Error('not used by these tests')),
+  };
 
   get holding(): number {
     return this.held.length;

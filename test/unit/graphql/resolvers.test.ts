@@ -6,6 +6,7 @@ import type { Product } from '../../../src/domain/product';
 import { IndexUnavailableError } from '../../../src/errors/app-error';
 import { createApolloServer } from '../../../src/graphql/apollo-server';
 import type { GraphqlContext, GraphqlServices } from '../../../src/graphql/context';
+import { NearDuplicatesService } from '../../../src/services/catalog/near-duplicates.service';
 import { createGraphqlContext } from '../../../src/graphql/context';
 import { IndexingService } from '../../../src/services/indexing/indexing.service';
 import type { ProductInput } from '../../../src/services/indexing/product-input';
@@ -55,6 +56,9 @@ class RecordingServices implements GraphqlServices {
   failGetProducts: Error | undefined;
   readonly access = accessFor();
   readonly feedback = { record: () => Promise.reject(new Error('not used')) };
+  readonly nearDuplicates = {
+    find: () => Promise.reject(new Error('not used by these tests')),
+  };
 
   readonly search = {
     search: async (request: SearchRequest): Promise<SearchPage> => {
@@ -158,6 +162,11 @@ describe('product loading through the per-request DataLoader', () => {
       ),
       access: accessFor(),
       feedback: services.feedback,
+      nearDuplicates: new NearDuplicatesService(index, {
+        defaultFirst: 5,
+        maxFirst: 10,
+        neighboursPerPhoto: 5,
+      }),
     };
     const result = await run(
       `{ x: product(id: "a") { id } y: product(id: "b") { id } z: products(ids: ["a", "q"]) { id } }`,
@@ -248,6 +257,13 @@ describe('similarImages', () => {
       after: 'c',
       minScore: 0.5,
       fusion: { mode: 'LINEAR', weights: { image: 2, text: 1, keyword: 0, examples: 1 }, rrfK: 60 },
+      sort: undefined,
+      diversity: undefined,
+      collapseDuplicates: undefined,
+      duplicateThreshold: undefined,
+      priceBuckets: undefined,
+      // Neither is selected: the service does not compute them.
+      include: { totalCount: false, facets: false },
     });
     expect(result.data?.similarImages).toEqual({
       edges: [
@@ -260,6 +276,46 @@ describe('similarImages', () => {
       pageInfo: { hasNextPage: true, hasPreviousPage: false, endCursor: 'c2' },
     });
     expect(services.getProductsCalls).toEqual([['b', 'a']]);
+  });
+
+  it('asks for totals and facets only when selected, through fragments and aliases', async () => {
+    services.page = { ...services.page, totalCount: 7 };
+    const fragment = `query($skip: Boolean!) {
+      similarImages(text: "x") { ...Totals n: edges { cursor } ... on SearchConnection { f: facets @skip(if: $skip) { tags { value } } } }
+    }
+    fragment Totals on SearchConnection { howMany: totalCount }`;
+    const skipped = await run(fragment, { skip: true });
+    expect(skipped.errors).toBeUndefined();
+    expect(skipped.data?.similarImages).toMatchObject({ howMany: 7, n: [] });
+    expect(services.searchCalls[0]?.include).toEqual({ totalCount: true, facets: false });
+    await run(fragment, { skip: false });
+    expect(services.searchCalls[1]?.include).toEqual({ totalCount: true, facets: true });
+    await run(`{ similarImages(text: "x") { edges { cursor } } }`);
+    expect(services.searchCalls[2]?.include).toEqual({ totalCount: false, facets: false });
+  });
+
+  it('loads the duplicates folded into a hit with the hits, in one batch', async () => {
+    for (const id of ['a', 'b', 'c']) services.products.set(id, product(id));
+    services.page = {
+      edges: [
+        {
+          hit: { productId: 'a', imageId: 'a#0', score: 0.9 },
+          cursor: 'c1',
+          duplicates: ['c', 'gone', 'b'],
+        },
+      ],
+      hasNextPage: false,
+      hasPreviousPage: false,
+      endCursor: 'c1',
+    };
+    const result = await run(
+      `{ similarImages(text: "x", collapseDuplicates: true) { edges { node { duplicates { id } } } } }`,
+    );
+    expect(result.data?.similarImages).toEqual({
+      edges: [{ node: { duplicates: [{ id: 'c' }, { id: 'b' }] } }],
+    });
+    expect(services.getProductsCalls).toEqual([['a', 'c', 'gone', 'b']]);
+    expect(services.searchCalls[0]?.collapseDuplicates).toBe(true);
   });
 
   it('refuses an upload over the byte limit before searching', async () => {

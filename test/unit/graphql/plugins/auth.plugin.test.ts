@@ -50,6 +50,12 @@ function recordingServices(policy: AccessPolicy) {
         return { recorded: events.length };
       },
     },
+    nearDuplicates: {
+      find: async () => {
+        calls.push('nearDuplicates');
+        return { groups: [], hasNextPage: false, hasPreviousPage: false, endCursor: null };
+      },
+    },
   };
   return { calls, services };
 }
@@ -164,4 +170,21 @@ describe('recordInteractions needs interactions:write, not catalog:write', () =>
     expect(codes(result)).toEqual([['UNAUTHENTICATED', ['recordInteractions']]]);
     expect(calls).toEqual([]);
   });
+});
+
+it('asks catalog:write for nearDuplicateProducts, a Query field (per-field override)', async () => {
+  const { calls, services } = recordingServices({ mode: 'keys', search: 'open' });
+  const query = '{ nearDuplicateProducts { edges { cursor } } }';
+  const searcher: Principal = { kind: 'key', keyId: 'key_s', name: 's', scopes: ['search'] };
+  expect(codes(await run(query, services, searcher))).toEqual([
+    ['FORBIDDEN', ['nearDuplicateProducts']],
+  ]);
+  expect(codes(await run(query, services, { kind: 'anonymous' }))).toEqual([
+    ['UNAUTHENTICATED', ['nearDuplicateProducts']],
+  ]);
+  expect(calls).toEqual([]);
+  const writer: Principal = { kind: 'key', keyId: 'key_w', name: 'w', scopes: ['catalog:write'] };
+  const allowed = await run(query, services, writer);
+  expect(allowed.errors).toBeUndefined();
+  expect(calls).toEqual(['nearDuplicates']);
 });

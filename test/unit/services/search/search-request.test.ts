@@ -69,6 +69,30 @@ describe('search request validation', () => {
     ],
     ['negative rrfK', { text: 'x', fusion: { rrfK: -1 } }, { argument: 'fusion.rrfK' }],
     ['huge rrfK', { text: 'x', fusion: { rrfK: 10_001 } }, { argument: 'fusion.rrfK' }],
+    ['unknown sort', { text: 'x', sort: 'CHEAPEST' as unknown as 'NEWEST' }, { argument: 'sort' }],
+    ['diversity above 1', { text: 'x', diversity: 1.01 }, { argument: 'diversity', value: 1.01 }],
+    [
+      'duplicateThreshold above 1',
+      { text: 'x', collapseDuplicates: true, duplicateThreshold: 2 },
+      { argument: 'duplicateThreshold', value: 2 },
+    ],
+    [
+      'descending price buckets',
+      { text: 'x', priceBuckets: [10, 5] },
+      { argument: 'priceBuckets' },
+    ],
+    ['repeated price bucket', { text: 'x', priceBuckets: [5, 5] }, { argument: 'priceBuckets' }],
+    ['negative price bucket', { text: 'x', priceBuckets: [-1] }, { argument: 'priceBuckets' }],
+    [
+      'infinite price bucket',
+      { text: 'x', priceBuckets: [Infinity] },
+      { argument: 'priceBuckets' },
+    ],
+    [
+      'too many price buckets',
+      { text: 'x', priceBuckets: Array.from({ length: 21 }, (_, i) => i) },
+      { argument: 'priceBuckets' },
+    ],
   ])('%s: BAD_USER_INPUT naming the argument', async (_name, request, details) => {
     const error = await rejection(request);
     expect([error.code, error.details]).toEqual(['BAD_USER_INPUT', details]);
