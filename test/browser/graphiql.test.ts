@@ -122,6 +122,8 @@ it('loads from the service alone, with the upload panel and a default similarIma
   );
   expect(query).toContain('similarImages(image: $image, text: $text');
   expect(query).toContain('imageUrl: $imageUrl, similarTo: $similarTo');
+  expect(query).toContain('totalCount');
+  expect(query).toContain('prices { min max count }');
   const variables = await page.evaluate(() =>
     Array.from(document.querySelectorAll('.graphiql-editor-tool .CodeMirror'))
       .map((el) => (el as Element & { CodeMirror: { getValue(): string } }).CodeMirror.getValue())
