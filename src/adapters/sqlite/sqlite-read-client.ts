@@ -108,19 +108,22 @@ export class SqliteReadClient {
     this.check();
     if (filter === null) return [];
     const lane = this.vectors.reduce((best, lane) => (lane.pending < best.pending ? lane : best));
-    // The rows and slots the worker returns number the buffers it holds when this call arrives
-    // (the last ones sent before it), named by the names of that generation.
+    // The rows the worker returns number the buffers it holds when this call arrives (the last
+    // ones sent before it), named by the names of that generation.
     const names = this.store.names;
     const found = await this.call(lane, () =>
       lane.rpc.call('searchVector', [
         { vector: query.vector.slice(), filter, candidates: candidatesFor(k) },
       ]),
     );
-    const hits: VectorHit[] = Array.from(found.rows, (row, i) => ({
-      productId: names.productIds[row]!,
-      imageId: names.imageIds[found.slots[i]!]!,
-      similarity: found.similarities[i]!,
-    }));
+    const hits: VectorHit[] = [];
+    found.rows.forEach((row, i) => {
+      // Another product under the row's pk: its product was deleted and the pk reused since
+      // the scan (see VectorStoreReader.rescore); drop it, it was never scanned.
+      const productId = names.productIds[row];
+      if (productId === undefined || productId !== found.productIds[i]) return;
+      hits.push({ productId, imageId: found.imageIds[i]!, similarity: found.similarities[i]! });
+    });
     hits.sort(
       (a, b) =>
         b.similarity - a.similarity ||
