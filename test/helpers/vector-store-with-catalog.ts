@@ -38,9 +38,18 @@ export class VectorStoreWithCatalog {
     this.store.remove(productId);
   }
 
-  /** A worker's reader on the store's current buffers. */
-  reader(): VectorStoreReader {
-    return new VectorStoreReader(this.store.buffers, this.exact);
+  /**
+   * A worker's reader on the store's current buffers. `beforeRescore` runs between a search's
+   * scan and its SQLite read, where a write from the main thread can land.
+   */
+  reader(beforeRescore: () => void = () => undefined): VectorStoreReader {
+    const exact = this.exact;
+    return new VectorStoreReader(this.store.buffers, {
+      imagesOf: (pks) => {
+        beforeRescore();
+        return exact.imagesOf(pks);
+      },
+    });
   }
 
   close(): void {

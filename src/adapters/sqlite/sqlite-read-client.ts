@@ -17,6 +17,7 @@ import { WorkerClient } from '../../lib/worker-rpc';
 import type { KeywordQuery, VectorQuery } from '../../ports/product-index.port';
 import type { SqliteReadApi, SqliteReadWorkerData } from './sqlite-read.worker';
 import type { VectorStore, VectorStoreBuffers } from './sqlite-vector-store';
+import { nameHits } from './sqlite-vector-store';
 
 /**
  * Rebuilds the AppError the thread threw. Only the codes translateSqliteError (or a query
@@ -116,14 +117,7 @@ export class SqliteReadClient {
         { vector: query.vector.slice(), filter, candidates: candidatesFor(k) },
       ]),
     );
-    const hits: VectorHit[] = [];
-    found.rows.forEach((row, i) => {
-      // Another product under the row's pk: its product was deleted and the pk reused since
-      // the scan (see VectorStoreReader.rescore); drop it, it was never scanned.
-      const productId = names.productIds[row];
-      if (productId === undefined || productId !== found.productIds[i]) return;
-      hits.push({ productId, imageId: found.imageIds[i]!, similarity: found.similarities[i]! });
-    });
+    const hits = nameHits(found, names);
     hits.sort(
       (a, b) =>
         b.similarity - a.similarity ||

@@ -21,6 +21,7 @@
  * scan already running finishes on the old buffers, which it keeps alive.
  */
 import { cosine, inner } from 'simsimd';
+import type { VectorHit } from '../../domain/search';
 import type { ExactImage, ExactVectors } from './sqlite-exact-vectors';
 
 /** Index of each counter in the control array. */
@@ -175,6 +176,21 @@ const COMPACT_MIN_DEAD = 4096;
  */
 export interface StoreNames {
   readonly productIds: readonly string[];
+}
+
+/**
+ * A worker's hits as VectorHits, in its order. A hit whose re-score found another product
+ * under the row's pk is dropped: that row's product was deleted and its pk reused by a new
+ * product since the scan (see VectorStoreReader.rescore), which the search never scanned.
+ */
+export function nameHits(found: StoreHits, names: StoreNames): VectorHit[] {
+  const hits: VectorHit[] = [];
+  found.rows.forEach((row, i) => {
+    const productId = names.productIds[row];
+    if (productId === undefined || productId !== found.productIds[i]) return;
+    hits.push({ productId, imageId: found.imageIds[i]!, similarity: found.similarities[i]! });
+  });
+  return hits;
 }
 
 /**
