@@ -316,6 +316,11 @@ async function benchCatalog(photos: number, per: number, dist: 'uniform' | 'clus
         `| in-memory int8 + exact re-score | ${name} | ${one.p50.toFixed(2)} | ${one.p95.toFixed(2)} | ${one.qps.toFixed(0)} | ${eight.qps.toFixed(0)} | ${(rec / queries.length).toFixed(3)} | |`,
       );
     }
+    global.gc?.();
+    const rssSearched = process.memoryUsage().rss;
+    lines.push(
+      `\nRSS after the searches ${mb(rssSearched)} (+${mb(rssSearched - rssBefore)} since before open: the store, the workers and their SQLite page caches)\n`,
+    );
     await index.close();
     if (sqlQueries > 0) {
       const reader = new Database(path.join(dataDir, CATALOG_FILE), { readonly: true });

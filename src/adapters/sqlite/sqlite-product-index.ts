@@ -89,7 +89,7 @@ function checkOptions(options: SqliteProductIndexOptions): void {
  * Writes, getMany and getImageVectors run synchronously on the main connection, each one short
  * statement or transaction; WAL + synchronous=FULL make every resolved write durable.
  * kNN searches scan an in-memory vector index (sqlite-vector-store.ts: int8 scan, exact
- * re-score) on `readWorkers` threads sharing one copy of it; the index is rebuilt from SQLite
+ * re-score from SQLite) on `readWorkers` threads sharing one copy of it; the index is rebuilt from SQLite
  * at every open and updated by every write before it resolves. BM25 runs on its own thread.
  */
 export class SqliteProductIndex implements ProductIndex {
@@ -193,7 +193,7 @@ export class SqliteProductIndex implements ProductIndex {
     updatedAt: string,
   ): Promise<Product | null> {
     return this.use('updateFields', ({ db, writer, getProducts, getImageVectors, store }) => {
-      const product = db
+      const updated = db
         .transaction(() => {
           const [row] = getProducts.all(JSON.stringify([productId])) as ProductRow[];
           if (row === undefined) return null;
@@ -201,22 +201,19 @@ export class SqliteProductIndex implements ProductIndex {
             Object.entries(patch).filter(([, value]) => value !== undefined),
           );
           const changed: Product = { ...rowToProduct(row), ...given, updatedAt };
-          writer.updateFields(changed);
-          return changed;
+          const pk = writer.updateFields(changed)!;
+          return { changed, pk };
         })
         .immediate();
-      if (product === null) return null;
+      if (updated === null) return null;
+      const { changed: product, pk } = updated;
       // Price, stock and category change in place; a new tag set takes a new row, with the
       // same vectors in position order (getImageVectors' order) under the new fields.
       if (!store.updateColumns(product)) {
         const rows = getImageVectors.all(JSON.stringify([productId])) as ImageVectorRow[];
         const vectors = rowsToImageVectors([productId], rows)[0] ?? [];
-        const images = vectors.map((v, position) => ({
-          id: v.imageId,
-          vector: v.vector,
-          position,
-        }));
-        store.put(toStored({ ...product, images }));
+        const images = vectors.map((v, position) => ({ vector: v.vector, position }));
+        store.put(toStored({ ...product, images }, pk));
       }
       return product;
     });
@@ -281,10 +278,10 @@ export class SqliteProductIndex implements ProductIndex {
     return this.use(operation, ({ db, writer, store }) => {
       const outcomes = docs.map((doc) => this.dimsError(doc));
       if (outcomes.some((outcome) => outcome === null)) {
-        db.transaction(() => writer.writeEach(docs, outcomes)).immediate();
+        const pks = db.transaction(() => writer.writeEach(docs, outcomes)).immediate();
         // Committed: now the in-memory index, in order, so a repeated id ends as its last.
         docs.forEach((doc, position) => {
-          if (outcomes[position] === null) store.put(toStored(doc));
+          if (outcomes[position] === null) store.put(toStored(doc, pks[position]!));
         });
       }
       return outcomes;
@@ -360,18 +357,20 @@ function prepare(db: Database.Database, store: VectorStore, reads: SqliteReadCli
 /** A product as the in-memory vector index keeps it: filter fields and vectors by position. */
 function toStored(
   doc: Pick<ProductDocument, 'id' | 'category' | 'price' | 'inStock' | 'tags'> & {
-    readonly images: ReadonlyArray<{ id: string; vector: Float32Array; position: number }>;
+    readonly images: ReadonlyArray<{ vector: Float32Array; position: number }>;
   },
+  pk: number,
 ): StoredProduct {
   return {
     id: doc.id,
+    pk,
     category: doc.category,
     price: doc.price,
     inStock: doc.inStock,
     tags: doc.tags,
     images: [...doc.images]
       .sort((a, b) => a.position - b.position)
-      .map((image) => ({ id: image.id, vector: image.vector })),
+      .map((image) => ({ vector: image.vector })),
   };
 }
 
@@ -386,7 +385,6 @@ interface LoadProductRow {
 
 interface LoadImageRow {
   readonly product_pk: number;
-  readonly id: string;
   readonly vector: Buffer;
 }
 
@@ -399,24 +397,25 @@ function loadVectorStore(db: Database.Database, dims: number): VectorStore {
     tags: count('SELECT count(*) FROM product_tags'),
   });
   const images = db
-    .prepare('SELECT product_pk, id, vector FROM images ORDER BY product_pk, position')
+    .prepare('SELECT product_pk, vector FROM images ORDER BY product_pk, position')
     .iterate() as IterableIterator<LoadImageRow>;
   let image = images.next();
   const products = db
     .prepare('SELECT pk, id, category, price, in_stock, tags_json FROM products ORDER BY pk')
     .iterate() as IterableIterator<LoadProductRow>;
   for (const row of products) {
-    const vectors: Array<{ id: string; vector: Float32Array }> = [];
+    const vectors: Array<{ vector: Float32Array }> = [];
     while (!image.done && image.value.product_pk < row.pk) image = images.next();
     while (!image.done && image.value.product_pk === row.pk) {
       // A copy: the blob's buffer is reused by the next row and may be misaligned.
       const bytes = new Uint8Array(dims * 4);
       bytes.set(image.value.vector.subarray(0, dims * 4));
-      vectors.push({ id: image.value.id, vector: new Float32Array(bytes.buffer) });
+      vectors.push({ vector: new Float32Array(bytes.buffer) });
       image = images.next();
     }
     store.put({
       id: row.id,
+      pk: row.pk,
       category: row.category,
       price: row.price,
       inStock: row.in_stock === 1,

@@ -17,6 +17,7 @@ import { WorkerClient } from '../../lib/worker-rpc';
 import type { KeywordQuery, VectorQuery } from '../../ports/product-index.port';
 import type { SqliteReadApi, SqliteReadWorkerData } from './sqlite-read.worker';
 import type { VectorStore, VectorStoreBuffers } from './sqlite-vector-store';
+import { nameHits } from './sqlite-vector-store';
 
 /**
  * Rebuilds the AppError the thread threw. Only the codes translateSqliteError (or a query
@@ -108,19 +109,15 @@ export class SqliteReadClient {
     this.check();
     if (filter === null) return [];
     const lane = this.vectors.reduce((best, lane) => (lane.pending < best.pending ? lane : best));
-    // The rows and slots the worker returns number the buffers it holds when this call arrives
-    // (the last ones sent before it), named by the names of that generation.
+    // The rows the worker returns number the buffers it holds when this call arrives (the last
+    // ones sent before it), named by the names of that generation.
     const names = this.store.names;
     const found = await this.call(lane, () =>
       lane.rpc.call('searchVector', [
         { vector: query.vector.slice(), filter, candidates: candidatesFor(k) },
       ]),
     );
-    const hits: VectorHit[] = Array.from(found.rows, (row, i) => ({
-      productId: names.productIds[row]!,
-      imageId: names.imageIds[found.slots[i]!]!,
-      similarity: found.similarities[i]!,
-    }));
+    const hits = nameHits(found, names);
     hits.sort(
       (a, b) =>
         b.similarity - a.similarity ||

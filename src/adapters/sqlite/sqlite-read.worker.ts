@@ -1,11 +1,13 @@
 /**
  * the SQLite index's read side, on its own threads. Two kinds run this module:
  * - vector workers (SQLITE_READ_WORKERS of them) scan the shared in-memory vector index
- *   (sqlite-vector-store.ts) that the main thread keeps current; they open no connection;
- * - one keyword worker holds a read-only connection to the catalog file (WAL lets it read
- *   while the main connection writes) for BM25 over FTS5, so a keyword search never queues
- *   behind a kNN scan. Each keyword query is one autocommit statement run to completion, so a
- *   query received after an upsert resolved starts a new snapshot and sees that write.
+ *   (sqlite-vector-store.ts) that the main thread keeps current, and re-score its best products
+ *   with the float32 vectors read through their own read-only connection;
+ * - one keyword worker holds a read-only connection for BM25 over FTS5, so a keyword search
+ *   never queues behind a kNN scan.
+ * WAL lets these connections read while the main connection writes. Each query is one
+ * autocommit statement run to completion, so a query received after a write resolved starts a
+ * new snapshot and sees that write.
  *
  * Started by sqlite-read-client.ts through src/lib/worker-rpc.ts.
  */
@@ -14,6 +16,7 @@ import type { KeywordHit } from '../../domain/search';
 import { serve, Transfer } from '../../lib/worker-rpc';
 import type { KeywordQuery } from '../../ports/product-index.port';
 import { translateSqliteError } from './sqlite-errors';
+import { SqliteExactVectors } from './sqlite-exact-vectors';
 import { KeywordSearch } from './sqlite-keyword-search';
 import type { StoreHits, StoreQuery, VectorStoreBuffers } from './sqlite-vector-store';
 import { VectorStoreReader } from './sqlite-vector-store';
@@ -34,13 +37,21 @@ export interface SqliteReadApi {
   adopt(buffers: VectorStoreBuffers): void;
 }
 
-function openKeywords({ file, busyTimeoutMs }: SqliteReadWorkerData): KeywordSearch {
-  const db = new Database(file, { readonly: true, fileMustExist: true, timeout: busyTimeoutMs });
+/** A read-only connection to the catalog, and what `use` builds on it. */
+function open<T>(
+  { file, busyTimeoutMs }: SqliteReadWorkerData,
+  use: (db: Database.Database) => T,
+): T {
   try {
-    return new KeywordSearch(db);
+    const db = new Database(file, { readonly: true, fileMustExist: true, timeout: busyTimeoutMs });
+    try {
+      return use(db);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
   } catch (error) {
-    db.close();
-    throw error;
+    throw translateSqliteError(error, 'open');
   }
 }
 
@@ -60,27 +71,19 @@ function translated<Q, R>(operation: string, search: (query: Q) => R): (query: Q
 }
 
 serve<SqliteReadApi, SqliteReadWorkerData>((data) => {
-  if (data.store !== undefined) {
-    const store = new VectorStoreReader(data.store);
+  const buffers = data.store;
+  if (buffers !== undefined) {
+    const store = open(data, (db) => new VectorStoreReader(buffers, new SqliteExactVectors(db)));
     return {
-      searchVector: (query: StoreQuery) => {
+      searchVector: translated('searchVector', (query: StoreQuery) => {
         const hits = store.search(query);
-        return new Transfer(hits, [
-          hits.rows.buffer,
-          hits.slots.buffer,
-          hits.similarities.buffer,
-        ] as ArrayBuffer[]);
-      },
+        return new Transfer(hits, [hits.rows.buffer, hits.similarities.buffer] as ArrayBuffer[]);
+      }),
       searchKeyword: () => notHere('searchKeyword'),
-      adopt: (buffers: VectorStoreBuffers) => store.adopt(buffers),
+      adopt: (next: VectorStoreBuffers) => store.adopt(next),
     };
   }
-  let keywords: KeywordSearch;
-  try {
-    keywords = openKeywords(data);
-  } catch (error) {
-    throw translateSqliteError(error, 'open');
-  }
+  const keywords = open(data, (db) => new KeywordSearch(db));
   return {
     searchVector: () => notHere('searchVector'),
     searchKeyword: translated('searchKeyword', (query: KeywordQuery) => keywords.search(query)),

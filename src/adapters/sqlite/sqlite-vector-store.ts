@@ -1,8 +1,10 @@
 /**
- * The SQLite index's in-memory vector index: one copy of every image vector (an int8 copy with
- * a per-vector scale for the scan, the float32 original for the exact re-score) and of the
- * product columns the filters read, in SharedArrayBuffers that the main thread writes and every
- * read worker scans. SQLite stays the durable copy: the store is rebuilt from it at every open.
+ * The SQLite index's in-memory vector index: an int8 copy of every image vector (one scale per
+ * vector) and the product columns the filters read, in SharedArrayBuffers that the main thread
+ * writes and every read worker scans. The exact re-score of the scan's best products reads their
+ * float32 vectors from SQLite (sqlite-exact-vectors.ts), so memory stays near the int8 size
+ * (about 1 + 4/dims bytes per dim per photo, where a float32 copy here cost 4 more).
+ * SQLite stays the durable copy: the store is rebuilt from it at every open.
  *
  * Layout. A product is a *row*; its images are a contiguous run of *slots* (position order) and
  * its tags a contiguous run of the tag pool. Rows, slots and tag entries are append-only: an
@@ -19,6 +21,8 @@
  * scan already running finishes on the old buffers, which it keeps alive.
  */
 import { cosine, inner } from 'simsimd';
+import type { VectorHit } from '../../domain/search';
+import type { ExactImage, ExactVectors } from './sqlite-exact-vectors';
 
 /** Index of each counter in the control array. */
 const VERSION = 0;
@@ -40,10 +44,10 @@ export interface VectorStoreBuffers {
   readonly inStock: SharedArrayBuffer;
   readonly tagStart: SharedArrayBuffer;
   readonly tagCount: SharedArrayBuffer;
+  readonly pk: SharedArrayBuffer;
   readonly slotCapacity: number;
   readonly quantized: SharedArrayBuffer;
   readonly scale: SharedArrayBuffer;
-  readonly exact: SharedArrayBuffer;
   readonly tagCapacity: number;
   readonly tags: SharedArrayBuffer;
 }
@@ -59,9 +63,9 @@ class Views {
   readonly inStock: Uint8Array;
   readonly tagStart: Int32Array;
   readonly tagCount: Int32Array;
+  readonly pk: Float64Array;
   readonly quantized: Int8Array;
   readonly scale: Float32Array;
-  readonly exact: Float32Array;
   readonly tags: Int32Array;
 
   constructor(readonly buffers: VectorStoreBuffers) {
@@ -74,9 +78,9 @@ class Views {
     this.inStock = new Uint8Array(buffers.inStock);
     this.tagStart = new Int32Array(buffers.tagStart);
     this.tagCount = new Int32Array(buffers.tagCount);
+    this.pk = new Float64Array(buffers.pk);
     this.quantized = new Int8Array(buffers.quantized);
     this.scale = new Float32Array(buffers.scale);
-    this.exact = new Float32Array(buffers.exact);
     this.tags = new Int32Array(buffers.tags);
   }
 }
@@ -102,10 +106,10 @@ function allocate(
     inStock: sab(rowCapacity),
     tagStart: sab(rowCapacity * 4),
     tagCount: sab(rowCapacity * 4),
+    pk: sab(rowCapacity * 8),
     slotCapacity,
     quantized: sab(slotCapacity * dims),
     scale: sab(slotCapacity * 4),
-    exact: sab(slotCapacity * dims * 4),
     tagCapacity,
     tags: sab(tagCapacity * 4),
   };
@@ -114,12 +118,14 @@ function allocate(
 /** What the store keeps of a product: the filter columns and its image vectors. */
 export interface StoredProduct {
   readonly id: string;
+  /** Its products.pk: how the re-score finds its float32 vectors in SQLite. */
+  readonly pk: number;
   readonly category: string;
   readonly price: number;
   readonly inStock: boolean;
   readonly tags: readonly string[];
   /** In position order. */
-  readonly images: ReadonlyArray<{ readonly id: string; readonly vector: Float32Array }>;
+  readonly images: ReadonlyArray<{ readonly vector: Float32Array }>;
 }
 
 /** A filter with its strings replaced by the store's numbers; built by VectorStore.compile. */
@@ -138,10 +144,15 @@ export interface StoreQuery {
   readonly candidates: number;
 }
 
-/** A worker's answer: rows, their best slot and its exact cosine, best first. */
+/**
+ * A worker's answer, best first: the rows it scanned, and for each what SQLite held at the
+ * re-score: the product id under the row's pk, its best image and that image's exact cosine.
+ * The main thread keeps a hit only when that product id is the row's own (see rescore).
+ */
 export interface StoreHits {
   readonly rows: Int32Array;
-  readonly slots: Int32Array;
+  readonly productIds: readonly string[];
+  readonly imageIds: readonly string[];
   readonly similarities: Float64Array;
 }
 
@@ -159,13 +170,27 @@ const INITIAL_ROWS = 1024;
 const COMPACT_MIN_DEAD = 4096;
 
 /**
- * Row -> product id and slot -> image id for one generation of buffers. Append-only within a
- * generation, so a search maps the numbers its worker returns with the names captured when it
- * was sent, whatever was written or compacted since.
+ * Row -> product id for one generation of buffers. Append-only within a generation, so a
+ * search maps the rows its worker returns with the names captured when it was sent, whatever
+ * was written or compacted since. (Image ids come back from SQLite with the re-score.)
  */
 export interface StoreNames {
   readonly productIds: readonly string[];
-  readonly imageIds: readonly string[];
+}
+
+/**
+ * A worker's hits as VectorHits, in its order. A hit whose re-score found another product
+ * under the row's pk is dropped: that row's product was deleted and its pk reused by a new
+ * product since the scan (see VectorStoreReader.rescore), which the search never scanned.
+ */
+export function nameHits(found: StoreHits, names: StoreNames): VectorHit[] {
+  const hits: VectorHit[] = [];
+  found.rows.forEach((row, i) => {
+    const productId = names.productIds[row];
+    if (productId === undefined || productId !== found.productIds[i]) return;
+    hits.push({ productId, imageId: found.imageIds[i]!, similarity: found.similarities[i]! });
+  });
+  return hits;
 }
 
 /**
@@ -174,8 +199,8 @@ export interface StoreNames {
 export class VectorStore {
   private views: Views;
   private rowOf = new Map<string, number>();
-  /** This generation's row -> product id and slot -> image id (see StoreNames). */
-  private current: StoreNames = { productIds: [], imageIds: [] };
+  /** This generation's row -> product id (see StoreNames). */
+  private current: StoreNames = { productIds: [] };
   private readonly categoryIds = new Map<string, number>();
   private readonly tagIds = new Map<string, number>();
   private live = 0;
@@ -213,7 +238,7 @@ export class VectorStore {
     return this.live;
   }
 
-  /** Bytes held in shared memory (the int8 copy, the float32 copy and the columns). */
+  /** Bytes held in shared memory (the int8 copy, its scales and the columns). */
   get bytes(): number {
     const b = this.views.buffers;
     return [
@@ -225,9 +250,9 @@ export class VectorStore {
       b.inStock,
       b.tagStart,
       b.tagCount,
+      b.pk,
       b.quantized,
       b.scale,
-      b.exact,
       b.tags,
     ].reduce((sum, buffer) => sum + buffer.byteLength, 0);
   }
@@ -243,9 +268,7 @@ export class VectorStore {
     const dims = this.dims;
     product.images.forEach((image, i) => {
       const s = slot + i;
-      v.exact.set(image.vector, s * dims);
       v.scale[s] = quantize(image.vector, v.quantized, s * dims);
-      (this.current.imageIds as string[])[s] = image.id;
     });
     const tags = [...new Set(product.tags)];
     tags.forEach((name, i) => {
@@ -258,6 +281,7 @@ export class VectorStore {
     v.inStock[row] = product.inStock ? 1 : 0;
     v.tagStart[row] = tag;
     v.tagCount[row] = tags.length;
+    v.pk[row] = product.pk;
     v.alive[row] = 1;
     (this.current.productIds as string[])[row] = product.id;
     const old = this.rowOf.get(product.id);
@@ -281,7 +305,7 @@ export class VectorStore {
    * changed (a row's tag run is two numbers that cannot be swapped in one store); the caller
    * then puts the whole product.
    */
-  updateColumns(product: Omit<StoredProduct, 'images'>): boolean {
+  updateColumns(product: Omit<StoredProduct, 'images' | 'pk'>): boolean {
     const row = this.rowOf.get(product.id);
     if (row === undefined || !this.sameTags(row, product.tags)) return false;
     const v = this.views;
@@ -349,7 +373,6 @@ export class VectorStore {
       allocate(this.dims, sab(CONTROL_LENGTH * 4), room(rows.length), room(slots), room(tags)),
     );
     const productIds: string[] = [];
-    const imageIds: string[] = [];
     const rowOf = new Map<string, number>();
     const dims = this.dims;
     let slot = 0;
@@ -358,9 +381,7 @@ export class VectorStore {
       const start = old.slotStart[from]!;
       const count = old.slotCount[from]!;
       next.quantized.set(old.quantized.subarray(start * dims, (start + count) * dims), slot * dims);
-      next.exact.set(old.exact.subarray(start * dims, (start + count) * dims), slot * dims);
       next.scale.set(old.scale.subarray(start, start + count), slot);
-      for (let i = 0; i < count; i++) imageIds[slot + i] = this.current.imageIds[start + i]!;
       const tagFrom = old.tagStart[from]!;
       const tagCount = old.tagCount[from]!;
       next.tags.set(old.tags.subarray(tagFrom, tagFrom + tagCount), tag);
@@ -371,6 +392,7 @@ export class VectorStore {
       next.category[to] = old.category[from]!;
       next.price[to] = old.price[from]!;
       next.inStock[to] = old.inStock[from]!;
+      next.pk[to] = old.pk[from]!;
       next.alive[to] = 1;
       const id = this.current.productIds[from]!;
       productIds[to] = id;
@@ -383,7 +405,7 @@ export class VectorStore {
     Atomics.store(next.control, ROWS, rows.length);
     Atomics.store(next.control, VERSION, Atomics.load(old.control, VERSION) + 1);
     this.views = next;
-    this.current = { productIds, imageIds };
+    this.current = { productIds };
     this.rowOf = rowOf;
     this.onGrow(next.buffers);
   }
@@ -455,9 +477,9 @@ export class VectorStore {
       'inStock',
       'tagStart',
       'tagCount',
+      'pk',
       'quantized',
       'scale',
-      'exact',
       'tags',
     ] as const) {
       copy(key);
@@ -513,14 +535,20 @@ class TopRows {
   }
 }
 
-/** A worker's side: scans the shared buffers. */
+/** A worker's side: scans the shared buffers, re-scores from `exact` (SQLite). */
 export class VectorStoreReader {
   private views: Views;
   private readonly query: Int8Array;
+  /** An aligned copy of one float32 vector read from SQLite. */
+  private readonly original: Float32Array;
 
-  constructor(buffers: VectorStoreBuffers) {
+  constructor(
+    buffers: VectorStoreBuffers,
+    private readonly exact: ExactVectors,
+  ) {
     this.views = new Views(buffers);
     this.query = new Int8Array(buffers.dims);
+    this.original = new Float32Array(buffers.dims);
   }
 
   /** Switches to grown buffers (sent by the main thread before any later search). */
@@ -564,38 +592,53 @@ export class VectorStoreReader {
     return this.rescore(top, vector);
   }
 
-  /** Exact cosine for every image of the candidate rows; best image first among equals. */
+  /**
+   * Exact cosine for every image of the candidate rows, read from SQLite in one statement (one
+   * snapshot); the lowest position wins among equals. The float32 vectors in SQLite are the
+   * ones the int8 copy was made from, so the similarities are bit-identical to a re-score from
+   * an in-memory float32 copy.
+   *
+   * A write racing the search. SQLite commits before the store changes, so every row the scan
+   * saw has its vectors committed; what the re-score reads is the product's state when it runs:
+   * - re-indexed since the scan (same id, same pk): scored on its current photos, and the
+   *   matched image id is a current one, read from SQLite with the vector; its place on the
+   *   page follows that score (the int8 pass chose the candidates on the older vectors);
+   * - deleted since the scan: SQLite has no images under its pk, so it is dropped;
+   * - deleted and its pk reused by a new product: SQLite names another product, which the
+   *   main thread drops (StoreHits.productIds is not the row's id);
+   * - re-indexed with no photos: dropped, as it has nothing to match.
+   * So a search concurrent with a write returns each product as it was scanned or as it now is,
+   * never a product or image that did not exist, and a search sent after the write resolved
+   * sees only the new state (the scan already does).
+   */
   private rescore(top: TopRows, vector: Float32Array): StoreHits {
     const v = this.views;
     const dims = v.buffers.dims;
-    const n = top.size;
-    const rows = new Int32Array(n);
-    const slots = new Int32Array(n);
-    const similarities = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
+    const rowOfPk = new Map<number, number>();
+    for (let i = 0; i < top.size; i++) {
       const row = top.rows[i]!;
-      const start = v.slotStart[row]!;
-      const end = start + v.slotCount[row]!;
-      let best = -Infinity;
-      let bestSlot = start;
-      for (let s = start; s < end; s++) {
-        const similarity = 1 - cosine(vector, v.exact.subarray(s * dims, s * dims + dims));
-        if (similarity > best) {
-          best = similarity;
-          bestSlot = s;
-        }
-      }
-      rows[i] = row;
-      slots[i] = bestSlot;
-      similarities[i] = Math.min(1, Math.max(-1, best));
+      const pk = v.pk[row]!;
+      if (!rowOfPk.has(pk)) rowOfPk.set(pk, row);
     }
-    const order = Array.from({ length: n }, (_, i) => i).sort(
-      (a, b) => similarities[b]! - similarities[a]!,
-    );
+    const best = new Map<number, { image: ExactImage; similarity: number }>();
+    const original = this.original;
+    const bytes = new Uint8Array(original.buffer);
+    for (const image of this.exact.imagesOf([...rowOfPk.keys()])) {
+      if (image.vector.byteLength !== dims * 4) continue;
+      // A copy: the blob may be misaligned for a Float32Array view.
+      bytes.set(image.vector);
+      const similarity = 1 - cosine(vector, original);
+      const seen = best.get(image.pk);
+      if (seen === undefined || similarity > seen.similarity) {
+        best.set(image.pk, { image, similarity });
+      }
+    }
+    const hits = [...best.values()].sort((a, b) => b.similarity - a.similarity);
     return {
-      rows: Int32Array.from(order, (i) => rows[i]!),
-      slots: Int32Array.from(order, (i) => slots[i]!),
-      similarities: Float64Array.from(order, (i) => similarities[i]!),
+      rows: Int32Array.from(hits, (hit) => rowOfPk.get(hit.image.pk)!),
+      productIds: hits.map((hit) => hit.image.productId),
+      imageIds: hits.map((hit) => hit.image.imageId),
+      similarities: Float64Array.from(hits, (hit) => Math.min(1, Math.max(-1, hit.similarity))),
     };
   }
 

@@ -21,7 +21,7 @@ export class ProductWriter {
   private readonly insertFts: Database.Statement;
   private readonly updateProduct: Database.Statement;
   /** `write` as a nested transaction: better-sqlite3 runs it in a SAVEPOINT. */
-  private readonly writeInSavepoint: (doc: ProductDocument) => void;
+  private readonly writeInSavepoint: (doc: ProductDocument) => number;
 
   constructor(db: Database.Database) {
     this.writeInSavepoint = db.transaction((doc: ProductDocument) => this.write(doc));
@@ -61,11 +61,12 @@ export class ProductWriter {
 
   /**
    * Writes a product's new catalog fields (already merged with the patch), its tags and its FTS
-   * row; images and vectors stay. Returns false for an unknown id. Run inside a transaction.
+   * row; images and vectors stay. Returns its pk, or null for an unknown id. Run inside a
+   * transaction.
    */
-  updateFields(product: Product): boolean {
+  updateFields(product: Product): number | null {
     const pk = this.findPk.get(product.id) as number | undefined;
-    if (pk === undefined) return false;
+    if (pk === undefined) return null;
     this.updateProduct.run({
       pk,
       title: product.title,
@@ -81,11 +82,14 @@ export class ProductWriter {
     for (const tag of product.tags) this.insertTag.run(pk, tag);
     this.deleteFts.run(pk);
     this.insertFts.run(pk, product.title, product.description);
-    return true;
+    return pk;
   }
 
-  /** Replaces the product and everything hanging off it. Run inside a transaction. */
-  write(doc: ProductDocument): void {
+  /**
+   * Replaces the product and everything hanging off it; returns its pk (kept by an upsert of
+   * a known id). Run inside a transaction.
+   */
+  write(doc: ProductDocument): number {
     const { pk } = this.upsertProduct.get({
       id: doc.id,
       title: doc.title,
@@ -115,25 +119,32 @@ export class ProductWriter {
       );
     }
     this.insertFts.run(pk, doc.title, doc.description);
+    return pk;
   }
 
   /**
    * Writes every document whose outcome is still null, each in its own savepoint of the
    * caller's transaction: a document the database refuses (a constraint) rolls back alone and
    * its error becomes its outcome. An error that means the database cannot serve (I/O, a full
-   * disk) is thrown, and the caller's transaction rolls back as a whole.
+   * disk) is thrown, and the caller's transaction rolls back as a whole. Returns each written
+   * document's pk (undefined where its outcome is an error).
    */
-  writeEach(docs: readonly ProductDocument[], outcomes: UpsertOutcome[]): void {
+  writeEach(
+    docs: readonly ProductDocument[],
+    outcomes: UpsertOutcome[],
+  ): Array<number | undefined> {
+    const pks: Array<number | undefined> = [];
     docs.forEach((doc, position) => {
       if (outcomes[position] !== null) return;
       try {
-        this.writeInSavepoint(doc);
+        pks[position] = this.writeInSavepoint(doc);
       } catch (error) {
         const translated = translateSqliteError(error, 'upsertMany');
         if (translated.code === ErrorCode.INDEX_UNAVAILABLE) throw error;
         outcomes[position] = translated;
       }
     });
+    return pks;
   }
 
   /** Removes the product; returns whether it existed. Run inside a transaction. */
