@@ -6,7 +6,7 @@ import { graphqlMetricsPlugin } from './plugins/metrics.plugin';
 import type { GraphqlObserver } from '../observability/metrics';
 import type { GraphqlContext } from './context';
 import { createFormatError } from './format-error';
-import { authPlugin, withAccessChecks } from './plugins/auth.plugin';
+import { anyRootFieldAllowed, authPlugin, withAccessChecks } from './plugins/auth.plugin';
 import { AdmissionGate, embeddingAdmissionPlugin } from './plugins/embedding-admission.plugin';
 import { httpStatusPlugin } from './plugins/http-status.plugin';
 import { loggingPlugin } from './plugins/logging.plugin';
@@ -33,7 +33,9 @@ function limitOptions(limits: GraphqlSettings | undefined) {
     introspection: limits.introspection,
     parseOptions: queryParseOptions(limits),
     validationRules: queryLimitRules(limits),
-    plugins: [embeddingAdmissionPlugin<GraphqlContext>({ ...limits, gate })],
+    plugins: [
+      embeddingAdmissionPlugin<GraphqlContext>({ ...limits, gate, mayRun: anyRootFieldAllowed }),
+    ],
   };
 }
 

@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { GraphQLResolveInfo } from 'graphql';
+import type { GraphQLResolveInfo, OperationDefinitionNode } from 'graphql';
+import { Kind } from 'graphql';
 import type { Operation } from '../../services/access/access.service';
 import type { GraphqlContext } from '../context';
 import type { Resolvers } from '../generated/resolvers-types';
@@ -61,6 +62,29 @@ export function withAccessChecks(resolvers: Resolvers<GraphqlContext>): Resolver
     // Product.similar is a search wherever the product came from (a mutation's result too).
     Product: guard('Product', resolvers.Product, 'search'),
   } as Resolvers<GraphqlContext>;
+}
+
+/**
+ * Whether any root field of `operation` passes the access checks for this context's principal
+ * (the admission plugin reserves nothing for an operation of which nothing can run). A root
+ * selection that is not a plain field (a fragment, introspection) counts as runnable.
+ */
+export function anyRootFieldAllowed(
+  context: GraphqlContext,
+  operation: OperationDefinitionNode,
+): boolean {
+  const typeName = operation.operation === 'mutation' ? 'Mutation' : 'Query';
+  const rootOperation: Operation = typeName === 'Mutation' ? 'catalog:write' : 'search';
+  return operation.selectionSet.selections.some((selection) => {
+    if (selection.kind !== Kind.FIELD || selection.name.value.startsWith('__')) return true;
+    const needed = FIELD_OPERATIONS[`${typeName}.${selection.name.value}`] ?? rootOperation;
+    try {
+      context.services.access.authorise(context.principal, needed);
+      return true;
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** A 401 response carries `WWW-Authenticate: Bearer` (RFC 6750). */

@@ -12,6 +12,7 @@
  */
 import type { ApolloServerPlugin, BaseContext, HeaderMap as HeaderMapType } from '@apollo/server';
 import { HeaderMap } from '@apollo/server';
+import type { OperationDefinitionNode } from 'graphql';
 import { GraphQLError } from 'graphql';
 import { OverloadedError, QueryLimitExceededError } from '../../errors/app-error';
 import type { AppError } from '../../errors/app-error';
@@ -47,10 +48,17 @@ export class AdmissionGate {
   }
 }
 
-export interface EmbeddingAdmissionOptions {
+export interface EmbeddingAdmissionOptions<TContext> {
   /** Photos + texts one operation may ask for (GRAPHQL_MAX_EMBEDDINGS). */
   readonly maxEmbeddings: number;
   readonly gate: AdmissionGate;
+  /**
+   * False when nothing of the operation can run for this caller (every root field would be
+   * refused by the access checks): it then reserves nothing and is not measured against the
+   * budget, so it hears its own code (UNAUTHENTICATED, FORBIDDEN) instead of OVERLOADED, and a
+   * caller without a key can never hold the embedding queue's slots.
+   */
+  readonly mayRun?: (context: TContext, operation: OperationDefinitionNode) => boolean;
 }
 
 /**
@@ -69,15 +77,16 @@ function refusal(error: AppError): GraphQLError {
 }
 
 export function embeddingAdmissionPlugin<TContext extends BaseContext>(
-  options: EmbeddingAdmissionOptions,
+  options: EmbeddingAdmissionOptions<TContext>,
 ): ApolloServerPlugin<TContext> {
-  const { maxEmbeddings, gate } = options;
+  const { maxEmbeddings, gate, mayRun } = options;
   return {
     async requestDidStart() {
       let release: (() => void) | undefined;
       return {
-        async didResolveOperation({ schema, document, operation, request }) {
+        async didResolveOperation({ schema, document, operation, request, contextValue }) {
           if (operation === undefined) return;
+          if (mayRun !== undefined && !mayRun(contextValue, operation)) return;
           const need = embeddingNeed({ schema, document, operation, variables: request.variables });
           const total = need.images + need.texts;
           if (total === 0) return;

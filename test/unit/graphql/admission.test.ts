@@ -10,6 +10,7 @@ import { loadConfig } from '../../../src/config/load-config';
 import { createApolloServer } from '../../../src/graphql/apollo-server';
 import type { GraphqlContext, GraphqlServices } from '../../../src/graphql/context';
 import { createGraphqlContext } from '../../../src/graphql/context';
+import type { Principal } from '../../../src/services/access/access.service';
 import type { SearchPage, SearchRequest } from '../../../src/services/search/search.service';
 import { accessFor } from '../../fakes/in-memory-api-key-store';
 
@@ -50,7 +51,8 @@ class HoldingServices implements GraphqlServices {
     deleteProduct: async () => false,
   };
 
-  readonly access = accessFor();
+  constructor(readonly access: GraphqlServices['access'] = accessFor()) {}
+
   readonly feedback = { record: unused };
   readonly nearDuplicates = {
     find: () => Promise.reject(new Error('not used by these tests')),
@@ -93,13 +95,13 @@ beforeEach(() => {
   services = new HoldingServices();
 });
 
-function run(query: string) {
+function run(query: string, principal: Principal = { kind: 'anonymous' }) {
   const contextValue = createGraphqlContext({
     requestId: 'test',
     logger,
     services,
     limits: { maxUploadBytes: 100, maxSimilar: 10 },
-    principal: { kind: 'anonymous' },
+    principal,
   });
   return server.executeOperation({ query }, { contextValue });
 }
@@ -148,4 +150,25 @@ it('refuses an operation over the budget whole, with nothing run', async () => {
     details: { limit: 'embeddings', max: 200, found: 201 },
   });
   expect(services.searched).toEqual([]);
+});
+
+it('reserves nothing for an operation the caller may not run: it hears its own code, not OVERLOADED', async () => {
+  services = new HoldingServices(accessFor({ mode: 'keys', search: 'key' }));
+  const searcher: Principal = { kind: 'key', keyId: 'key_s', name: 's', scopes: ['search'] };
+  const first = run(flood('hold', 200), searcher);
+  await until(() => services.holding === 200);
+
+  // No key: every field would be refused, so the full queue does not matter, nor the budget.
+  for (const query of [flood('anon', 200), flood('big', 201)]) {
+    const anonymous = single(await run(query));
+    const codes = new Set(anonymous.errors?.map((error) => error.extensions?.['code']));
+    expect([...codes]).toEqual(['UNAUTHENTICATED']);
+  }
+  // A key that may search still waits its turn.
+  const keyed = await run(flood('late', 200), searcher);
+  expect(single(keyed).errors?.[0]?.extensions).toMatchObject({ code: 'OVERLOADED' });
+  expect(services.searched.filter((text) => !text.startsWith('hold'))).toEqual([]);
+
+  services.letGo();
+  expect(single(await first).errors).toBeUndefined();
 });
