@@ -2,43 +2,16 @@
  * `npm run ingest` as a user runs it: the real command in a child process, over real HTTP,
  * against a stand-in indexProducts server (real GraphQL execution and multipart parsing).
  */
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { startIngest } from '../helpers/ingest-command';
 import { startStandIn, type StandInServer } from '../helpers/ingest-stand-in-server';
 
 const root = path.join(__dirname, '..', '..');
 const example = path.join(root, 'scripts', 'ingest', 'example');
-// tsx as a loader, not its CLI: the CLI runs the script in a child of its own, which a
-// SIGKILL of the CLI would leave running.
-const tsxLoader = ['--import', 'tsx'];
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-}
-
-function start(args: readonly string[]) {
-  const child = spawn(
-    process.execPath,
-    [...tsxLoader, path.join(root, 'scripts', 'ingest.ts'), ...args],
-    {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let stdout = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.resume();
-  const done = new Promise<Run>((resolve) =>
-    child.on('close', (code) => resolve({ code, stdout })),
-  );
-  return { child, done };
-}
-
-const ingest = (args: readonly string[]) => start([...args, '--retry-base-ms', '1']).done;
+const ingest = (args: readonly string[]) => startIngest([...args, '--retry-base-ms', '1']).done;
 const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 const jsonl = (file: string) =>
   readFileSync(file, 'utf8')
@@ -248,7 +221,7 @@ it('stops with exit 2 when the service cannot be reached, and resumes later', as
 it('killed with SIGKILL mid-run, a re-run sends only what was not acknowledged', async () => {
   const file = feed(20);
   const stalled = await standIn({ holdAfter: 3 });
-  const { child, done } = start([
+  const { child, done } = startIngest([
     file,
     '--url',
     stalled.graphqlUrl,

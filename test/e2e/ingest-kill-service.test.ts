@@ -10,91 +10,46 @@
  * The kill lands at a known point without timing: the photo host holds back the photos of the
  * second half of the feed, and the service is killed when the first of those is asked for.
  */
-import type { ChildProcess } from 'node:child_process';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { photoOf } from '../helpers/images';
+import { runIngest } from '../helpers/ingest-command';
 import type { LocalHttpServer } from '../helpers/local-http-server';
 import { startLocalHttpServer } from '../helpers/local-http-server';
+import type { ServiceProcess } from '../helpers/service-process';
+import { startServiceProcess } from '../helpers/service-process';
 import { toyModelDir } from '../helpers/toy-model';
 
-const root = path.join(__dirname, '..', '..');
 const PRODUCTS = 60;
 const HELD_FROM = 30;
 const COLOURS = ['red', 'blue', 'green', 'yellow'] as const;
 
-interface Service {
-  readonly child: ChildProcess;
-  readonly url: string;
-}
-
-/** `src/main.ts` as a child process on a free port; resolves once it logs that it listens. */
-function startService(dataDir: string): Promise<Service> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src', 'main.ts')], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: 'test',
-      AUTH_MODE: 'off',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      METRICS_PORT: '0',
-      MODEL_DIR: toyModelDir(),
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'info',
-      ORT_INTRA_OP_THREADS: '1',
-      ORT_INTER_OP_THREADS: '1',
-      IMAGE_FETCH_ALLOW_HOSTS: '127.0.0.1',
-      IMAGE_FETCH_RETRIES: '0',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+/** `src/main.ts` on the SQLite backend in `dataDir`, fetching photos from 127.0.0.1 only. */
+function startService(dataDir: string): Promise<ServiceProcess> {
+  return startServiceProcess({
+    NODE_ENV: 'test',
+    AUTH_MODE: 'off',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    METRICS_PORT: '0',
+    MODEL_DIR: toyModelDir(),
+    DATA_DIR: dataDir,
+    ES_URL: '',
+    LOG_LEVEL: 'info',
+    ORT_INTRA_OP_THREADS: '1',
+    ORT_INTER_OP_THREADS: '1',
+    IMAGE_FETCH_ALLOW_HOSTS: '127.0.0.1',
+    IMAGE_FETCH_RETRIES: '0',
   });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    let buffered = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      for (const line of buffered.split('\n').slice(0, -1)) {
-        if (!line.startsWith('{')) continue;
-        const entry = JSON.parse(line) as { msg?: string; url?: string };
-        if (entry.msg === 'listening' && entry.url !== undefined) {
-          resolve({ child, url: entry.url });
-        }
-      }
-      buffered = buffered.slice(buffered.lastIndexOf('\n') + 1);
-    });
-    child.once('exit', (code) => reject(new Error(`service exited ${code}: ${stderr}`)));
-  });
-}
-
-function killed(child: ChildProcess): Promise<NodeJS.Signals | null> {
-  return new Promise((resolve) => {
-    child.once('exit', (_code, signal) => resolve(signal));
-    child.kill('SIGKILL');
-  });
-}
-
-function ingest(args: readonly string[]): Promise<{ code: number | null; stdout: string }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', path.join(root, 'scripts', 'ingest.ts'), ...args, '--no-progress'],
-    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stdout = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.resume();
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout })));
 }
 
 async function products(
-  service: Service,
+  service: ServiceProcess,
   ids: readonly string[],
 ): Promise<Array<{ id: string; title: string; images: unknown[] } | null>> {
-  const response = await fetch(`${service.url}/graphql`, {
+  const response = await fetch(service.graphqlUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
@@ -160,9 +115,9 @@ it('keeps every acknowledged product across a SIGKILL mid-ingest, and a re-run r
   const common = ['--batch', '5', '--concurrency', '2', '--retries', '0'];
 
   const first = await startService(dataDir);
-  const run = ingest([feed, '--url', `${first.url}/graphql`, ...common]);
+  const run = runIngest([feed, '--url', first.graphqlUrl, ...common]);
   await reachedHeld;
-  expect(await killed(first.child)).toBe('SIGKILL');
+  expect(await first.kill()).toBe('SIGKILL');
   const interrupted = await run;
   // Stopped, not failed: the command says the service is gone and that a re-run resumes.
   expect(interrupted.code).toBe(2);
@@ -192,12 +147,12 @@ it('keeps every acknowledged product across a SIGKILL mid-ingest, and a re-run r
     // Nothing half-written: a product the kill caught in flight is either whole or absent.
     for (const product of byId.values()) expect(product.images).toHaveLength(1);
 
-    const resumed = await ingest([feed, '--url', `${second.url}/graphql`, ...common]);
+    const resumed = await runIngest([feed, '--url', second.graphqlUrl, ...common]);
     expect(resumed.code).toBe(0);
     expect(resumed.stdout).toMatch(new RegExp(`skipped\\s+${acked.length} already acknowledged`));
     const complete = await products(second, ids);
     expect(complete.map((p) => p?.id)).toEqual(ids);
   } finally {
-    await killed(second.child);
+    await second.kill();
   }
 });

@@ -4,29 +4,17 @@
  * not have, each reported with its line; then a re-run of the same feed without its state file
  * runs no model (every photo's vector is reused). Defined once, run against every backend.
  */
-import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { runIngest } from '../helpers/ingest-command';
 import type { LocalHttpServer } from '../helpers/local-http-server';
 import { startLocalHttpServer } from '../helpers/local-http-server';
 import type { TestServer } from '../helpers/test-server';
 
 const root = path.join(__dirname, '..', '..');
 const example = path.join(root, 'scripts', 'ingest', 'example');
-
-function ingest(args: readonly string[]): Promise<{ code: number | null; stdout: string }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', path.join(root, 'scripts', 'ingest.ts'), ...args, '--no-progress'],
-    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stdout = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.resume();
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout })));
-}
 
 /** `product_search_indexed_photos_total{source="..."}` from the service's /metrics. */
 async function photos(server: TestServer, source: 'reused' | 'embedded'): Promise<number> {
@@ -95,7 +83,7 @@ export function describeIngestAgainstService(
     const report = path.join(tmp, 'failures.jsonl');
     const graphqlUrl = `${server.url}/graphql`;
 
-    const first = await ingest([feed, '--url', graphqlUrl, '--report', report]);
+    const first = await runIngest([feed, '--url', graphqlUrl, '--report', report]);
     expect(first.code).toBe(1);
     const failures = readFileSync(report, 'utf8')
       .split('\n')
@@ -122,7 +110,7 @@ export function describeIngestAgainstService(
     // The same feed again, without the state file: every product is sent, no photo is embedded.
     rmSync(`${feed}.ingest-state`, { force: true });
     const reused = await photos(server, 'reused');
-    const again = await ingest([feed, '--url', graphqlUrl, '--report', report]);
+    const again = await runIngest([feed, '--url', graphqlUrl, '--report', report]);
     expect(again.code).toBe(1);
     expect(await photos(server, 'embedded')).toBe(embedded);
     expect(await photos(server, 'reused')).toBe(reused + 4);

@@ -24,8 +24,8 @@ export interface ServiceProcess {
   cpuSeconds(): number;
   /** SIGTERM, then waits for the exit (the service drains and closes its index). */
   stop(): Promise<number | null>;
-  /** SIGKILL (nothing is cleaned up), then waits for the exit. */
-  kill(): Promise<void>;
+  /** SIGKILL (nothing is cleaned up), then waits for the exit; resolves with the ending signal. */
+  kill(): Promise<NodeJS.Signals | null>;
 }
 
 function statusField(pid: number, field: string): number {
@@ -46,7 +46,10 @@ export function startServiceProcess(env: Record<string, string>): Promise<Servic
   let errorLines = 0;
   let stderrLines = 0;
   const samples: string[] = [];
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const exited = exit.then(({ code }) => code);
   createInterface({ input: child.stderr }).on('line', (line) => {
     if (line.trim() === '') return;
     stderrLines += 1;
@@ -92,7 +95,7 @@ export function startServiceProcess(env: Record<string, string>): Promise<Servic
           },
           kill: async () => {
             child.kill('SIGKILL');
-            await exited;
+            return (await exit).signal;
           },
         });
       }
