@@ -13,7 +13,7 @@
 import type { ApolloServerPlugin, BaseContext, HeaderMap as HeaderMapType } from '@apollo/server';
 import { HeaderMap } from '@apollo/server';
 import type { OperationDefinitionNode } from 'graphql';
-import { GraphQLError } from 'graphql';
+import { getVariableValues, GraphQLError } from 'graphql';
 import { OverloadedError, QueryLimitExceededError } from '../../errors/app-error';
 import type { AppError } from '../../errors/app-error';
 import { statusOf } from '../../errors/error-codes';
@@ -87,6 +87,16 @@ export function embeddingAdmissionPlugin<TContext extends BaseContext>(
         async didResolveOperation({ schema, document, operation, request, contextValue }) {
           if (operation === undefined) return;
           if (mayRun !== undefined && !mayRun(contextValue, operation)) return;
+          // Variables that do not coerce (a JSON string for an Upload, a wrong type) fail at
+          // execution with BAD_USER_INPUT naming them; nothing would be embedded, so nothing
+          // is reserved, and under load the caller hears that instead of OVERLOADED.
+          const coerced = getVariableValues(
+            schema,
+            operation.variableDefinitions ?? [],
+            request.variables ?? {},
+            { maxErrors: 1 },
+          );
+          if (coerced.errors !== undefined) return;
           const need = embeddingNeed({ schema, document, operation, variables: request.variables });
           const total = need.images + need.texts;
           if (total === 0) return;

@@ -95,7 +95,11 @@ beforeEach(() => {
   services = new HoldingServices();
 });
 
-function run(query: string, principal: Principal = { kind: 'anonymous' }) {
+function run(
+  query: string,
+  principal: Principal = { kind: 'anonymous' },
+  variables?: Record<string, unknown>,
+) {
   const contextValue = createGraphqlContext({
     requestId: 'test',
     logger,
@@ -103,7 +107,7 @@ function run(query: string, principal: Principal = { kind: 'anonymous' }) {
     limits: { maxUploadBytes: 100, maxSimilar: 10 },
     principal,
   });
-  return server.executeOperation({ query }, { contextValue });
+  return server.executeOperation({ query, variables }, { contextValue });
 }
 
 async function until(done: () => boolean): Promise<void> {
@@ -171,4 +175,23 @@ it('reserves nothing for an operation the caller may not run: it hears its own c
 
   services.letGo();
   expect(single(await first).errors).toBeUndefined();
+});
+
+it('reserves nothing for variables that do not coerce: a JSON string for an Upload hears BAD_USER_INPUT under load', async () => {
+  // Two held floods fill the 256 text slots.
+  const held = [run(flood('holdA', 128)), run(flood('holdB', 128))];
+  await until(() => services.holding === 256);
+
+  // One photo and one text: it does not fit, but its $image is not an upload.
+  const search =
+    'query($image: Upload, $text: String) { a: similarImages(image: $image) { pageInfo { hasNextPage } } b: similarImages(text: $text) { pageInfo { hasNextPage } } }';
+  const misuse = single(await run(search, undefined, { image: 'x', text: 'red' }));
+  expect(misuse.errors?.map((error) => error.extensions?.['code'])).toEqual(['BAD_USER_INPUT']);
+  expect(misuse.errors?.[0]?.message).toContain('$image');
+  // The same operation with variables that coerce is shed.
+  const shed = single(await run(search, undefined, { image: null, text: 'red' }));
+  expect(shed.errors?.[0]?.extensions).toMatchObject({ code: 'OVERLOADED' });
+
+  services.letGo();
+  for (const response of held) expect(single(await response).errors).toBeUndefined();
 });
