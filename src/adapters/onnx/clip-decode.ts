@@ -11,6 +11,7 @@ import {
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
 } from '../../errors/app-error';
+import { heifDeclaredSizes } from '../../lib/heif-header';
 import { describeNonPhoto, PHOTO_FORMATS, sniffPhotoFormat } from '../../lib/image-sniff';
 import { cmykToRgb, gifTransparentColour, rgbaToRgbUnderColour } from './clip-colour';
 
@@ -32,6 +33,9 @@ const SUPPORTED_FORMATS: ReadonlySet<string> = new Set([
  * refused before decoding, with a reason that says why.
  */
 const MAX_ASPECT_RATIO = 50;
+
+/** libvips' largest image side (VIPS_MAX_COORD). */
+const MAX_SIDE = 10_000_000;
 
 export interface DecodedImage {
   /** Packed 8-bit RGB, row-major, EXIF-oriented. */
@@ -103,11 +107,31 @@ function refuseNonPhoto(bytes: Uint8Array): void {
 }
 
 /**
+ * Refuses an AVIF/HEIF whose header declares a size over the pixel limit or libvips' largest
+ * side, before libvips reads it: past those, libheif fails only after GLib has printed a
+ * CRITICAL line to stderr (outside the structured log) for each attempt.
+ */
+function refuseDeclaredOversize(bytes: Uint8Array, maxInputPixels: number): void {
+  const format = sniffPhotoFormat(bytes);
+  if (format !== 'avif' && format !== 'heif') return;
+  for (const { width, height } of heifDeclaredSizes(bytes)) {
+    if (width > MAX_SIDE || height > MAX_SIDE || width * height > maxInputPixels) {
+      throw new PayloadTooLargeError(`image declares ${width}x${height} pixels`, {
+        maxInputPixels,
+        width,
+        height,
+      });
+    }
+  }
+}
+
+/**
  * Reads the header only; refuses empty input and anything whose first bytes are not a photo
  * format, then formats outside SUPPORTED_FORMATS.
  */
 export async function inspect(bytes: Uint8Array, maxInputPixels: number): Promise<Metadata> {
   refuseNonPhoto(bytes);
+  refuseDeclaredOversize(bytes, maxInputPixels);
   return guarded(maxInputPixels, async () => {
     const meta = await sharp(bytes, sharpOptions(maxInputPixels)).metadata();
     if (!SUPPORTED_FORMATS.has(meta.format)) {
