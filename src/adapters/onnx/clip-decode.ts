@@ -126,12 +126,21 @@ function refuseDeclaredOversize(bytes: Uint8Array, maxInputPixels: number): void
 }
 
 /**
+ * The refusals decided from the bytes alone, in microseconds and without libvips: not a photo
+ * format, or an AVIF/HEIF declaring too many pixels. Run before waiting for a decoding slot, so
+ * a hostile upload under load is refused at once instead of queueing behind real photos.
+ */
+export function refuseFromBytes(bytes: Uint8Array, maxInputPixels: number): void {
+  refuseNonPhoto(bytes);
+  refuseDeclaredOversize(bytes, maxInputPixels);
+}
+
+/**
  * Reads the header only; refuses empty input and anything whose first bytes are not a photo
  * format, then formats outside SUPPORTED_FORMATS.
  */
 export async function inspect(bytes: Uint8Array, maxInputPixels: number): Promise<Metadata> {
-  refuseNonPhoto(bytes);
-  refuseDeclaredOversize(bytes, maxInputPixels);
+  refuseFromBytes(bytes, maxInputPixels);
   return guarded(maxInputPixels, async () => {
     const meta = await sharp(bytes, sharpOptions(maxInputPixels)).metadata();
     if (!SUPPORTED_FORMATS.has(meta.format)) {

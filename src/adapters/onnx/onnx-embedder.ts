@@ -18,6 +18,7 @@ import { EmbeddingFailedError, isAppError, ModelUnavailableError } from '../../e
 import type { Embedder, ImageEmbedding } from '../../ports/embedder.port';
 import type { PreprocessedImage } from './clip-preprocess';
 import { preprocessImage } from './clip-preprocess';
+import { refuseFromBytes } from './clip-decode';
 import { ClipTokenizer } from './clip-tokenizer';
 import { ConcurrencyLimiter } from '../../lib/concurrency-limiter';
 import type { ModelConfig } from './model-config';
@@ -155,6 +156,7 @@ export class OnnxEmbedder implements Embedder {
   async prepareImage(bytes: Uint8Array): Promise<PreprocessedImage> {
     this.assertOpen();
     try {
+      refuseFromBytes(bytes, this.maxInputPixels);
       return await this.preprocessSlots.run(() =>
         preprocessImage(bytes, this.config.preprocess, this.maxInputPixels),
       );

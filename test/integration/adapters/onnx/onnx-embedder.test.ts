@@ -4,6 +4,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import sharp from 'sharp';
 import { generateToyModel } from '../../../../scripts/toy-model';
 import type { OnnxEmbedder } from '../../../../src/adapters/onnx/onnx-embedder';
 import { dot, isNormalized } from '../../../../src/domain/vector';
@@ -136,6 +137,26 @@ describe('OnnxEmbedder errors', () => {
       embedder.embedImages([good, Buffer.from('not an image')]),
       ErrorCode.UNSUPPORTED_MEDIA_TYPE,
     );
+  });
+
+  it('refuses an SVG at once, without waiting behind photos that hold every decoding slot', async () => {
+    const big = await sharp({
+      create: { width: 3000, height: 3000, channels: 3, background: '#3a6' },
+    })
+      .jpeg()
+      .toBuffer();
+    let decoded = 0;
+    const busy = Array.from({ length: 8 }, () =>
+      embedder.prepareImage(big).then(() => {
+        decoded += 1;
+      }),
+    );
+    const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9"/>');
+    await expectCode(embedder.prepareImage(svg), ErrorCode.UNSUPPORTED_MEDIA_TYPE);
+    // Refused before any of the eight queued 9-megapixel decodes finished.
+    expect(decoded).toBe(0);
+    await Promise.all(busy);
+    expect(decoded).toBe(8);
   });
 
   it('reports a truncated JPEG as BAD_USER_INPUT / IMAGE_CORRUPT', async () => {
