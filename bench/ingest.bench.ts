@@ -15,8 +15,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -27,6 +26,8 @@ const BATCH = Number(process.env['BENCH_BATCH'] ?? 100);
 const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 4);
 const TARGET = process.env['BENCH_TARGET'] ?? 'stand-in';
 const ROOT = path.join(__dirname, '..');
+/** A real model (e.g. the benchmark ViT-B/32) instead of the toy: the model-bound rate. */
+const MODEL_DIR = process.env['BENCH_MODEL_DIR'];
 
 /** A 256x256 JPEG; each photo is it plus a unique trailer after EOI (distinct sha256, no re-encode). */
 async function basePhoto(): Promise<Buffer> {
@@ -39,19 +40,52 @@ async function basePhoto(): Promise<Buffer> {
   return sharp(data, { raw: info }).jpeg({ quality: 85 }).toBuffer();
 }
 
-async function imageServer(base: Buffer): Promise<{ url: string; close: () => void }> {
-  const server = http.createServer((req, res) => {
-    const id = /^\/p\/(\d+)\.jpg$/.exec(req.url ?? '')?.[1];
-    if (id === undefined) {
-      res.writeHead(404).end();
-      return;
-    }
-    const body = Buffer.concat([base, Buffer.from(`product-${id}`)]);
-    res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': body.length }).end(body);
+/**
+ * The photo host, in a process of its own (as a real CDN is not on the service's event loop):
+ * GET /p/<n>.jpg answers the base JPEG plus the trailer "product-<n>".
+ */
+const IMAGE_SERVER = `
+const http = require('node:http');
+const base = require('node:fs').readFileSync(process.argv[1]);
+const server = http.createServer((req, res) => {
+  const id = /^\\/p\\/(\\d+)\\.jpg$/.exec(req.url ?? '')?.[1];
+  if (id === undefined) { res.writeHead(404).end(); return; }
+  const body = Buffer.concat([base, Buffer.from('product-' + id)]);
+  res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': body.length }).end(body);
+});
+server.listen(0, '127.0.0.1', () => process.stdout.write(String(server.address().port) + '\\n'));
+`;
+
+async function imageServer(
+  dir: string,
+  base: Buffer,
+): Promise<{ url: string; close: () => void; cpuSeconds: () => Promise<number> }> {
+  const file = path.join(dir, 'base.jpg');
+  writeFileSync(file, base);
+  const child = spawn(process.execPath, ['-e', IMAGE_SERVER, file], {
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, close: () => server.close() };
+  const port = await new Promise<string>((resolve, reject) => {
+    child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
+    child.once('exit', (code) => reject(new Error(`image server exited ${String(code)}`)));
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => child.kill(),
+    cpuSeconds: () => processCpuSeconds(child.pid),
+  };
+}
+
+/** User + system CPU of a live process, from /proc (Linux), in seconds; 0 where unreadable. */
+async function processCpuSeconds(pid: number | undefined): Promise<number> {
+  if (pid === undefined) return 0;
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks
+  } catch {
+    return 0;
+  }
 }
 
 function writeFeed(dir: string, photoOf: (i: number) => string): string {
@@ -99,7 +133,7 @@ const line = (name: string, seconds: number, n: number) =>
   `${name.padEnd(44)} ${seconds.toFixed(1).padStart(7)} s ${(n / seconds).toFixed(0).padStart(7)} products/s`;
 
 async function standInRun(dir: string, base: Buffer): Promise<void> {
-  const images = await imageServer(base);
+  const images = await imageServer(dir, base);
   const photoFile = path.join(dir, 'photo.jpg');
   writeFileSync(photoFile, base);
   const json = await startStandIn({ maxFiles: 1000 });
@@ -144,12 +178,51 @@ async function metric(url: string, name: string): Promise<number> {
     .reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
 }
 
+/**
+ * The visual tower alone through onnxruntime-node on random input, with the service's session
+ * options and thread counts, at several batch sizes: photos/s of the best, and the table.
+ */
+async function rawOrtPhotosPerSecond(
+  modelDir: string,
+): Promise<{ best: number; batch: number; table: string }> {
+  const ort = await import('onnxruntime-node');
+  const { loadConfig } = await import('../src/config/load-config');
+  const { inference } = loadConfig({ NODE_ENV: 'production', MODEL_DIR: modelDir });
+  const { sessionOptions } = await import('../src/adapters/onnx/onnx-embedder');
+  const session = await ort.InferenceSession.create(
+    path.join(modelDir, 'visual', 'model.onnx'),
+    sessionOptions(inference.ort),
+  );
+  const input = session.inputNames[0] as string;
+  const rates: Array<[number, number]> = [];
+  for (const batch of [1, 4, 8, 16, 32]) {
+    const data = Float32Array.from({ length: batch * 3 * 224 * 224 }, () => Math.random() - 0.5);
+    const feeds = { [input]: new ort.Tensor('float32', data, [batch, 3, 224, 224]) };
+    await session.run(feeds);
+    let photos = 0;
+    const started = performance.now();
+    while (performance.now() - started < 8000 || photos < 2 * batch) {
+      await session.run(feeds);
+      photos += batch;
+    }
+    rates.push([batch, photos / ((performance.now() - started) / 1000)]);
+  }
+  await session.release();
+  const [batch, best] = rates.reduce((a, b) => (b[1] > a[1] ? b : a));
+  const table = rates.map(([b, r]) => `${b}: ${r.toFixed(1)}`).join(', ');
+  return { best, batch, table };
+}
+
 /** The real service (after the catalog merge): createApp + HTTP, toy model, the chosen backend. */
 async function serviceRun(dir: string, base: Buffer): Promise<void> {
   const { startTestServer } = await import('../test/helpers/test-server');
   const backend = process.env['BENCH_BACKEND'] ?? 'sqlite';
-  const images = await imageServer(base);
+  const images = await imageServer(dir, base);
   const server = await startTestServer({
+    ...(MODEL_DIR === undefined
+      ? {}
+      : // The service's own ONNX Runtime threads (the test server pins them to 1).
+        { MODEL_DIR, ORT_INTRA_OP_THREADS: process.env['ORT_INTRA_OP_THREADS'] }),
     DATA_DIR: path.join(dir, 'data'),
     // The image host is on 127.0.0.1: loopback is only ever reached through the allow-list.
     IMAGE_FETCH_ALLOW_HOSTS: '127.0.0.1',
@@ -173,19 +246,32 @@ async function serviceRun(dir: string, base: Buffer): Promise<void> {
     String(CONCURRENCY),
     '--no-state',
   ];
+  const cpuBefore = process.cpuUsage();
+  const hostBefore = await images.cpuSeconds();
   const first = await ingest(args);
+  const cpu = process.cpuUsage(cpuBefore);
+  const hostSeconds = (await images.cpuSeconds()) - hostBefore;
   const embedded = await metric(server.url, 'product_search_embedding_batch_size_count');
   const second = await ingest(args);
   const embeddedAfter = await metric(server.url, 'product_search_embedding_batch_size_count');
   await server.stop();
   images.close();
+  const serviceMs = (cpu.user + cpu.system) / 1000 / PRODUCTS;
+  const raw = MODEL_DIR === undefined ? undefined : await rawOrtPhotosPerSecond(MODEL_DIR);
   process.stdout.write(
     `${[
-      `pipeline on ${backend}, toy model, ${PRODUCTS} products with one 256x256 JPEG by URL, batch ${BATCH}, concurrency ${CONCURRENCY}, ${os.cpus().length} cores`,
+      `pipeline on ${backend}, ${MODEL_DIR === undefined ? 'toy model' : path.basename(MODEL_DIR)}, ${PRODUCTS} products with one 256x256 JPEG by URL, batch ${BATCH}, concurrency ${CONCURRENCY}, ${os.cpus().length} cores`,
       line('first load', first.seconds, PRODUCTS),
       `${''.padEnd(44)} reference: 100000 in 6 min = 278 products/s -> ${(PRODUCTS / first.seconds / 278).toFixed(2)}x`,
       line('re-run of the unchanged feed', second.seconds, PRODUCTS),
       `model runs: ${embedded} during the load, ${embeddedAfter - embedded} during the re-run (expected 0)`,
+      `CPU per product during the load: service ${serviceMs.toFixed(2)} ms (all its threads), photo host ${((hostSeconds * 1000) / PRODUCTS).toFixed(2)} ms`,
+      ...(raw === undefined
+        ? []
+        : [
+            `raw ONNX Runtime, same model, same run: best ${raw.best.toFixed(1)} photos/s at batch ${raw.batch} (${raw.table})`,
+            `end to end ${(PRODUCTS / first.seconds).toFixed(1)} photos/s = ${(PRODUCTS / first.seconds / raw.best).toFixed(2)}x raw ONNX Runtime (target >= 0.85x)`,
+          ]),
     ].join('\n')}\n`,
   );
   if (first.code !== 0 || second.code !== 0)

@@ -67,7 +67,10 @@ function checkOptions(options: OnnxEmbedderOptions): void {
   }
 }
 
-function sessionOptions(options: OnnxEmbedderOptions): ort.InferenceSession.SessionOptions {
+/** The session options of both towers (exported for the benchmarks' raw ONNX Runtime runs). */
+export function sessionOptions(
+  options: Pick<OnnxEmbedderOptions, 'intraOpNumThreads' | 'interOpNumThreads' | 'allowSpinning'>,
+): ort.InferenceSession.SessionOptions {
   return {
     executionProviders: ['cpu'],
     graphOptimizationLevel: 'all',
