@@ -16,8 +16,8 @@ import type * as ort from 'onnxruntime-node';
 import type { Logger } from 'pino';
 import { EmbeddingFailedError, isAppError, ModelUnavailableError } from '../../errors/app-error';
 import type { Embedder, ImageEmbedding } from '../../ports/embedder.port';
-import type { PreprocessedImage } from './clip-preprocess';
-import { preprocessImage } from './clip-preprocess';
+import type { DecodedImage } from './clip-decode';
+import { preprocessPixels } from './clip-preprocess';
 import { refuseFromBytes } from './clip-decode';
 import { ClipTokenizer } from './clip-tokenizer';
 import { ConcurrencyLimiter } from '../../lib/concurrency-limiter';
@@ -26,7 +26,8 @@ import { loadModelConfig, MODEL_FILES } from './model-config';
 import { OnnxTower } from './onnx-tower';
 import { OrtSessionClient } from './ort-session-client';
 
-export type { PreprocessedImage } from './clip-preprocess';
+/** A photo ready for the model: size x size packed 8-bit RGB, and what it was decoded from. */
+export type PreparedPhoto = DecodedImage;
 
 /**
  * Photos preprocessed at once, across all callers: libuv's default thread pool size, which is
@@ -153,15 +154,16 @@ export class OnnxEmbedder implements Embedder {
   }
 
   /**
-   * Decodes and preprocesses one photo in sharp (libuv's thread pool, off the event loop).
+   * Decodes, resizes and crops one photo in sharp (libuv's thread pool, off the event loop) to
+   * 8-bit RGB; the normalisation to float happens with the model run, on its thread.
    * Throws the photo's own typed error (see the Embedder port).
    */
-  async prepareImage(bytes: Uint8Array): Promise<PreprocessedImage> {
+  async prepareImage(bytes: Uint8Array): Promise<PreparedPhoto> {
     this.assertOpen();
     try {
       refuseFromBytes(bytes, this.maxInputPixels);
       return await this.preprocessSlots.run(() =>
-        preprocessImage(bytes, this.config.preprocess, this.maxInputPixels),
+        preprocessPixels(bytes, this.config.preprocess, this.maxInputPixels),
       );
     } catch (error) {
       throw toAppError(error);
@@ -169,13 +171,13 @@ export class OnnxEmbedder implements Embedder {
   }
 
   /** One batched run over prepared photos; results in input order. */
-  async inferImages(images: readonly PreprocessedImage[]): Promise<ImageEmbedding[]> {
+  async inferImages(images: readonly PreparedPhoto[]): Promise<ImageEmbedding[]> {
     this.assertOpen();
     if (images.length === 0) return [];
     const { size } = this.config.preprocess;
     const rowSize = 3 * size * size;
-    const batch = new Float32Array(images.length * rowSize);
-    images.forEach((image, i) => batch.set(image.tensor, i * rowSize));
+    const batch = new Uint8Array(images.length * rowSize);
+    images.forEach((image, i) => batch.set(image.rgb, i * rowSize));
     const vectors = await this.visual.run(batch, images.length);
     return images.map((image, i) => ({
       vector: vectors[i] as Float32Array,
@@ -263,6 +265,7 @@ async function openTowers(
       rowShape: [3, size, size],
       inputTypes: ['float32'],
       embedDim: config.embedDim,
+      normalisation: { mean: config.preprocess.mean, std: config.preprocess.std },
     },
     options,
     worker,

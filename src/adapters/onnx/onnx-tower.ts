@@ -17,6 +17,13 @@ export interface TowerSpec {
   /** Element types this tower may take; the first one the session declares wins. */
   readonly inputTypes: readonly ('float32' | 'int32' | 'int64')[];
   readonly embedDim: number;
+  /** The visual tower's preprocessing mean/std: lets it take 8-bit RGB rows. */
+  readonly normalisation?: Normalisation;
+}
+
+interface Normalisation {
+  readonly mean: readonly [number, number, number];
+  readonly std: readonly [number, number, number];
 }
 
 export interface TowerInfo {
@@ -96,6 +103,11 @@ export class OnnxTower {
     readonly info: TowerInfo,
   ) {}
 
+  /** mean/std per RGB channel, for photos sent as 8-bit pixels (visual towers only). */
+  private get normalisation(): Normalisation | undefined {
+    return this.spec.normalisation;
+  }
+
   /** Opens the tower's session inside `worker` (see ort-session-client.ts for why not here). */
   static async create(
     spec: TowerSpec,
@@ -123,7 +135,13 @@ export class OnnxTower {
     }
   }
 
-  private tensor(data: Float32Array | Int32Array, rows: number): InputTensor {
+  private tensor(data: Float32Array | Int32Array | Uint8Array, rows: number): InputTensor {
+    if (data instanceof Uint8Array) {
+      if (this.normalisation === undefined || this.info.inputType !== 'float32') {
+        throw new TypeError(`${this.spec.file}: 8-bit pixels need a float32 input and mean/std`);
+      }
+      return { type: 'rgb8', data, dims: [rows, ...this.spec.rowShape], ...this.normalisation };
+    }
     const dims = [rows, ...this.spec.rowShape];
     switch (this.info.inputType) {
       case 'float32':
@@ -139,7 +157,10 @@ export class OnnxTower {
     }
   }
 
-  private async runRows(data: Float32Array | Int32Array, rows: number): Promise<Float32Array> {
+  private async runRows(
+    data: Float32Array | Int32Array | Uint8Array,
+    rows: number,
+  ): Promise<Float32Array> {
     const { inputName, outputName } = this.info;
     const output = await this.session.run(inputName, this.tensor(data, rows), outputName);
     const dims = output.dims;
@@ -156,9 +177,11 @@ export class OnnxTower {
 
   /**
    * Runs `rows` inputs packed row-major in `data` and returns one L2-normalised vector per row.
-   * One session.run for the whole batch when the model allows it.
+   * One session.run for the whole batch when the model allows it. Photos may come as packed
+   * 8-bit RGB (a Uint8Array of rows x size x size x 3) for a visual tower created with its
+   * normalisation: they are converted on the ONNX Runtime thread.
    */
-  async run(data: Float32Array | Int32Array, rows: number): Promise<Float32Array[]> {
+  async run(data: Float32Array | Int32Array | Uint8Array, rows: number): Promise<Float32Array[]> {
     if (rows === 0) return [];
     const d = this.spec.embedDim;
     try {

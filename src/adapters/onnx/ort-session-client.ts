@@ -23,7 +23,7 @@ export interface WorkerSession {
 }
 
 /** A buffer that may be transferred: exactly the view's bytes, not shared, not pooled. */
-function ownBuffer<T extends Float32Array | Int32Array | BigInt64Array>(data: T): T {
+function ownBuffer<T extends Float32Array | Int32Array | BigInt64Array | Uint8Array>(data: T): T {
   const whole =
     data.byteOffset === 0 &&
     data.byteLength === data.buffer.byteLength &&
@@ -58,7 +58,7 @@ export class OrtSessionClient {
       outputMetadata,
       run: (inputName, input, outputName) => {
         const data = ownBuffer(input.data);
-        const args = [handle, inputName, { ...input, data }, outputName] as const;
+        const args = [handle, inputName, { ...input, data } as InputTensor, outputName] as const;
         return this.rpc.call('run', args, [data.buffer as ArrayBuffer]);
       },
       release: () => this.rpc.call('release', [handle]),

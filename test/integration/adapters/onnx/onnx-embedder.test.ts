@@ -7,7 +7,10 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { generateToyModel } from '../../../../scripts/toy-model';
 import type { OnnxEmbedder } from '../../../../src/adapters/onnx/onnx-embedder';
-import { dot, isNormalized } from '../../../../src/domain/vector';
+import * as ort from 'onnxruntime-node';
+import { preprocessImage } from '../../../../src/adapters/onnx/clip-preprocess';
+import { loadModelConfig, MODEL_FILES } from '../../../../src/adapters/onnx/model-config';
+import { dot, isNormalized, l2Normalize } from '../../../../src/domain/vector';
 import { ErrorCode } from '../../../../src/errors/app-error';
 import { expectCode, rejectionOf } from '../../../helpers/expect-code';
 import type { ColourPhotoOptions } from '../../../helpers/toy-model';
@@ -16,6 +19,7 @@ import {
   loadToyEmbedder,
   TOY_COLOURS,
   TOY_EMBED_DIM,
+  toyModelDir,
 } from '../../../helpers/toy-model';
 
 const COLOUR_NAMES = TOY_COLOURS.map((c) => c.name);
@@ -223,6 +227,32 @@ describe('OnnxEmbedder errors', () => {
   it('checks its options with a TypeError', async () => {
     await expect(loadToyEmbedder({ maxInputPixels: 0 })).rejects.toBeInstanceOf(TypeError);
     await expect(loadToyEmbedder({ intraOpNumThreads: -1 })).rejects.toBeInstanceOf(TypeError);
+  });
+});
+
+describe('photos sent to the ONNX Runtime thread as 8-bit pixels', () => {
+  it('embed exactly as the float tensor preprocessImage makes, run in this thread', async () => {
+    const dir = toyModelDir();
+    const config = await loadModelConfig(dir);
+    const session = await ort.InferenceSession.create(path.join(dir, MODEL_FILES.visualModel));
+    try {
+      const photos = await Promise.all(
+        ['red', 'green', 'blue'].map((name, i) => colourPhoto(name, { noise: 40, seed: i })),
+      );
+      const ours = await embedder.embedImages(photos);
+      for (const [i, photo] of photos.entries()) {
+        const { tensor } = await preprocessImage(photo, config.preprocess, 1e8);
+        const size = config.preprocess.size;
+        const input = new ort.Tensor('float32', tensor, [1, 3, size, size]);
+        const output = await session.run({ [session.inputNames[0] as string]: input });
+        const raw = l2Normalize(
+          Float32Array.from(output[session.outputNames[0] as string]!.data as Float32Array),
+        );
+        expect(maxDiff(ours[i]!.vector, raw)).toBeLessThan(1e-5);
+      }
+    } finally {
+      await session.release();
+    }
   });
 });
 
