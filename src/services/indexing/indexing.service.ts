@@ -17,6 +17,7 @@ import {
   freshPhotos,
   keptImages,
   nextImageNumber,
+  sameAsStored,
   toImage,
   withoutVectors,
 } from './product-images';
@@ -124,6 +125,8 @@ export class IndexingService {
       good.length === 0 ? [] : this.index.getMany(good.map((p) => p.fields.id)),
     ]);
     this.observer?.photos(counts.reused, counts.embedded);
+    const stored = new Map(good.map((p, n) => [p, existing[n] ?? null]));
+    const existingOf = (p: Prepared): Product | null => stored.get(p) ?? null;
     const stamp = this.now().toISOString();
     const docs = new Map<Prepared, ProductDocument | AppError>();
     good.forEach((p, n) => {
@@ -132,22 +135,30 @@ export class IndexingService {
       else docs.set(p, this.document(p, found, existing[n] ?? null, stamp));
     });
     const writable = good.filter((p) => !isAppError(docs.get(p)));
+    // A product whose fields and photos are what is stored already is not written again: a
+    // re-run of an unchanged feed costs fetches and hashes only (its updatedAt stays).
+    const unchanged = new Set(
+      writable.filter((p) => sameAsStored(docs.get(p) as ProductDocument, existingOf(p))),
+    );
+    const changed = writable.filter((p) => !unchanged.has(p));
     await this.keeper.put(
       freshPhotos(
-        writable.flatMap((p) => p.photos),
+        changed.flatMap((p) => p.photos),
         counts.fresh,
       ),
     );
-    const batch = writable.map((p) => docs.get(p) as ProductDocument);
+    const batch = changed.map((p) => docs.get(p) as ProductDocument);
     const outcomes = batch.length === 0 ? [] : await this.index.upsertMany(batch);
-    writable.forEach((p, n) => {
+    changed.forEach((p, n) => {
       if (outcomes[n] !== null && outcomes[n] !== undefined) docs.set(p, outcomes[n]);
     });
     const kept = new Set(batch.flatMap((doc) => doc.images.map((image) => image.contentSha256)));
-    const replaced = existing.flatMap((product) => product?.images ?? []);
+    const replaced = changed.flatMap((p) => existingOf(p)?.images ?? []);
     await this.collect(replaced.filter((image) => !kept.has(image.contentSha256)));
     return prepared.map((p) => {
-      const result = isAppError(p) ? p : (docs.get(p) as ProductDocument | AppError);
+      if (isAppError(p)) return { product: null, error: p };
+      if (unchanged.has(p)) return { product: existingOf(p)!, error: null };
+      const result = docs.get(p) as ProductDocument | AppError;
       if (isAppError(result)) return { product: null, error: result };
       return { product: withoutVectors(result), error: null };
     });

@@ -65,3 +65,38 @@ export function withoutVectors(doc: ProductDocument): Product {
     images: doc.images.map(({ vector: _vector, ...image }) => image),
   };
 }
+
+const SAME_FIELDS = [
+  'id',
+  'title',
+  'description',
+  'category',
+  'price',
+  'currency',
+  'inStock',
+] as const;
+const SAME_IMAGE_FIELDS = [
+  'id',
+  'position',
+  'url',
+  'filename',
+  'contentSha256',
+  'width',
+  'height',
+] as const;
+
+/**
+ * Whether writing `doc` would store exactly what is stored already: same catalog fields, same
+ * model, and the same photos (bytes, source, ids) in the same order. The vectors are then the
+ * same too (same bytes, same model), so re-indexing it would change nothing but updatedAt.
+ */
+export function sameAsStored(doc: ProductDocument, stored: Product | null): boolean {
+  if (stored === null || stored.modelId !== doc.modelId) return false;
+  if (SAME_FIELDS.some((field) => stored[field] !== doc[field])) return false;
+  if (stored.tags.length !== doc.tags.length) return false;
+  if (stored.tags.some((tag, i) => tag !== doc.tags[i])) return false;
+  if (stored.images.length !== doc.images.length) return false;
+  return stored.images.every((image, i) =>
+    SAME_IMAGE_FIELDS.every((field) => image[field] === doc.images[i]![field]),
+  );
+}

@@ -60,9 +60,42 @@ describe('IndexingService.indexProduct', () => {
     const service = new IndexingService(new RecordingEmbedder(), index, limits(5), deps());
     const created = '2020-01-01T00:00:00.000Z';
     index.products.set('sku-1', { ...(await service.indexProduct(input)), createdAt: created });
-    const again = await service.indexProduct(input);
+    const again = await service.indexProduct({ ...input, title: 'Red shoe, new' });
     expect(again.createdAt).toBe(created);
     expect(again.updatedAt).not.toBe(created);
+  });
+
+  it('writes nothing for a product that is exactly what is stored, and writes any change', async () => {
+    const embedder = new RecordingEmbedder();
+    const index = new ScriptedIndex();
+    let clock = 0;
+    const service = new IndexingService(embedder, index, limits(5), {
+      ...deps(),
+      now: () => new Date((clock += 1000)),
+    });
+    const first = await service.indexProduct(input);
+    index.products.set('sku-1', first);
+    expect(index.upserts).toHaveLength(1);
+
+    // The same feed line again: no write, the stored product (same updatedAt).
+    const again = await service.indexProduct({ ...input, currency: 'USD' });
+    expect(again).toEqual(first);
+    expect(index.upserts).toHaveLength(1);
+
+    // Each kind of change is written.
+    const changes: ProductInput[] = [
+      { ...input, price: 13 },
+      { ...input, inStock: false },
+      { ...input, tags: ['summer', 'sale'] },
+      { ...input, description: 'Leather' },
+      { ...input, images: [...input.images].reverse() },
+      { ...input, images: [input.images[0]!, { ...input.images[1]!, filename: 'b.png' }] },
+      { ...input, images: [input.images[0]!] },
+    ];
+    for (const [n, changed] of changes.entries()) {
+      await service.indexProduct(changed);
+      expect({ change: n, writes: index.upserts.length }).toEqual({ change: n, writes: 2 + n });
+    }
   });
 
   it('names every bad field and writes nothing', async () => {
