@@ -1,0 +1,131 @@
+;; The two passes of PIL's 8-bit resampler (Pillow src/libImaging/Resample.c,
+;; ImagingResampleHorizontal_8bpc and ImagingResampleVertical_8bpc) in WebAssembly SIMD.
+;; clip-resample.ts computes the fixed-point coefficients exactly as PIL does and lays out
+;; memory; these loops only multiply and add, in 32-bit integers as PIL's C does, starting
+;; from 1 << (PRECISION_BITS - 1) and ending with clip8 (arithmetic shift by PRECISION_BITS = 22,
+;; then clamp to 0..255, which the saturating narrows do). Same inputs, same integers, same bytes.
+;;
+;; Built into clip-resample-kernel.ts by scripts/build-clip-resample-wasm.sh (wabt's wat2wasm).
+;; Coefficient tables (i32): first[i] = first input pixel of output i, count[i] = taps,
+;; weights[i * kernelSize + t] = tap t's weight.
+(module
+  (memory (export "memory") 1)
+
+  ;; Packed RGB rows -> packed RGB rows of outWidth pixels. One pixel is one i32x4 (R, G, B and
+  ;; a fourth byte that is read and ignored), so `src` needs one byte of slack after its last
+  ;; pixel and `out` one byte after its last (each store writes 4 bytes, the next overwrites).
+  (func (export "horizontal")
+    (param $src i32) (param $srcStride i32) (param $rows i32) (param $out i32)
+    (param $outWidth i32) (param $first i32) (param $count i32) (param $weights i32)
+    (param $kernelSize i32)
+    (local $x i32) (local $p i32) (local $n i32) (local $w i32) (local $acc v128)
+    (block $rowsDone
+      (loop $rowsLoop
+        (br_if $rowsDone (i32.eqz (local.get $rows)))
+        (local.set $x (i32.const 0))
+        (block $xDone
+          (loop $xLoop
+            (br_if $xDone (i32.ge_u (local.get $x) (local.get $outWidth)))
+            (local.set $p
+              (i32.add (local.get $src)
+                (i32.mul
+                  (i32.load (i32.add (local.get $first) (i32.shl (local.get $x) (i32.const 2))))
+                  (i32.const 3))))
+            (local.set $n
+              (i32.load (i32.add (local.get $count) (i32.shl (local.get $x) (i32.const 2)))))
+            (local.set $w
+              (i32.add (local.get $weights)
+                (i32.shl (i32.mul (local.get $x) (local.get $kernelSize)) (i32.const 2))))
+            (local.set $acc (v128.const i32x4 2097152 2097152 2097152 2097152))
+            (block $tDone
+              (loop $tLoop
+                (br_if $tDone (i32.eqz (local.get $n)))
+                (local.set $acc
+                  (i32x4.add (local.get $acc)
+                    (i32x4.mul
+                      (i32x4.extend_low_i16x8_u
+                        (i16x8.extend_low_i8x16_u (v128.load32_zero (local.get $p))))
+                      (v128.load32_splat (local.get $w)))))
+                (local.set $p (i32.add (local.get $p) (i32.const 3)))
+                (local.set $w (i32.add (local.get $w) (i32.const 4)))
+                (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+                (br $tLoop)))
+            (local.set $acc (i32x4.shr_s (local.get $acc) (i32.const 22)))
+            (local.set $acc (i16x8.narrow_i32x4_s (local.get $acc) (local.get $acc)))
+            (v128.store32_lane 0 (local.get $out)
+              (i8x16.narrow_i16x8_u (local.get $acc) (local.get $acc)))
+            (local.set $out (i32.add (local.get $out) (i32.const 3)))
+            (local.set $x (i32.add (local.get $x) (i32.const 1)))
+            (br $xLoop)))
+        (local.set $src (i32.add (local.get $src) (local.get $srcStride)))
+        (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+        (br $rowsLoop))))
+
+  ;; Rows of `stride` bytes -> outHeight rows of `stride` bytes; output row y sums input rows
+  ;; first[y] .. first[y] + count[y] - 1. 16 bytes at a time, so `src` and `out` need 15 bytes of
+  ;; slack after their last row (a row's last block spills into the next row, written later).
+  (func (export "vertical")
+    (param $src i32) (param $stride i32) (param $out i32) (param $outHeight i32)
+    (param $first i32) (param $count i32) (param $weights i32) (param $kernelSize i32)
+    (local $y i32) (local $i i32) (local $base i32) (local $wBase i32) (local $taps i32)
+    (local $p i32) (local $w i32) (local $n i32) (local $v v128) (local $k v128)
+    (local $lo v128) (local $hi v128)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (block $yDone
+      (loop $yLoop
+        (br_if $yDone (i32.ge_u (local.get $y) (local.get $outHeight)))
+        (local.set $base
+          (i32.add (local.get $src)
+            (i32.mul
+              (i32.load (i32.add (local.get $first) (i32.shl (local.get $y) (i32.const 2))))
+              (local.get $stride))))
+        (local.set $taps
+          (i32.load (i32.add (local.get $count) (i32.shl (local.get $y) (i32.const 2)))))
+        (local.set $wBase
+          (i32.add (local.get $weights)
+            (i32.shl (i32.mul (local.get $y) (local.get $kernelSize)) (i32.const 2))))
+        (local.set $i (i32.const 0))
+        (block $iDone
+          (loop $iLoop
+            (br_if $iDone (i32.ge_u (local.get $i) (local.get $stride)))
+            (local.set $a0 (v128.const i32x4 2097152 2097152 2097152 2097152))
+            (local.set $a1 (local.get $a0))
+            (local.set $a2 (local.get $a0))
+            (local.set $a3 (local.get $a0))
+            (local.set $p (i32.add (local.get $base) (local.get $i)))
+            (local.set $w (local.get $wBase))
+            (local.set $n (local.get $taps))
+            (block $tDone
+              (loop $tLoop
+                (br_if $tDone (i32.eqz (local.get $n)))
+                (local.set $v (v128.load (local.get $p)))
+                (local.set $k (v128.load32_splat (local.get $w)))
+                (local.set $lo (i16x8.extend_low_i8x16_u (local.get $v)))
+                (local.set $hi (i16x8.extend_high_i8x16_u (local.get $v)))
+                (local.set $a0 (i32x4.add (local.get $a0)
+                  (i32x4.mul (i32x4.extend_low_i16x8_u (local.get $lo)) (local.get $k))))
+                (local.set $a1 (i32x4.add (local.get $a1)
+                  (i32x4.mul (i32x4.extend_high_i16x8_u (local.get $lo)) (local.get $k))))
+                (local.set $a2 (i32x4.add (local.get $a2)
+                  (i32x4.mul (i32x4.extend_low_i16x8_u (local.get $hi)) (local.get $k))))
+                (local.set $a3 (i32x4.add (local.get $a3)
+                  (i32x4.mul (i32x4.extend_high_i16x8_u (local.get $hi)) (local.get $k))))
+                (local.set $p (i32.add (local.get $p) (local.get $stride)))
+                (local.set $w (i32.add (local.get $w) (i32.const 4)))
+                (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+                (br $tLoop)))
+            (v128.store
+              (i32.add (local.get $out) (local.get $i))
+              (i8x16.narrow_i16x8_u
+                (i16x8.narrow_i32x4_s
+                  (i32x4.shr_s (local.get $a0) (i32.const 22))
+                  (i32x4.shr_s (local.get $a1) (i32.const 22)))
+                (i16x8.narrow_i32x4_s
+                  (i32x4.shr_s (local.get $a2) (i32.const 22))
+                  (i32x4.shr_s (local.get $a3) (i32.const 22)))))
+            (local.set $i (i32.add (local.get $i) (i32.const 16)))
+            (br $iLoop)))
+        (local.set $out (i32.add (local.get $out) (local.get $stride)))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+        (br $yLoop))))
+)
