@@ -40,6 +40,17 @@ interface KernelExports {
     weights: number,
     kernelSize: number,
   ): void;
+  horizontalPairs(
+    src: number,
+    srcStride: number,
+    rows: number,
+    out: number,
+    outWidth: number,
+    first: number,
+    pairCount: number,
+    pairs: number,
+    kernelPairs: number,
+  ): void;
   vertical(
     src: number,
     stride: number,
@@ -84,6 +95,93 @@ class Layout {
   }
 }
 
+/**
+ * The horizontal taps as horizontalPairs reads them: per output pixel, kernelPairs slots of
+ * 16 i16 (lo of taps t and t + 1 four times, then hi four times), w = hi * 2^15 + lo.
+ */
+interface PairTable {
+  readonly pairCount: Int32Array;
+  readonly kernelPairs: number;
+  readonly pairs: Int16Array;
+}
+
+const pairTables = new WeakMap<AxisTaps, PairTable>();
+
+function pairTable(taps: AxisTaps): PairTable {
+  const cached = pairTables.get(taps);
+  if (cached !== undefined) return cached;
+  const n = taps.count.length;
+  const kernelPairs = Math.ceil(taps.kernelSize / 2);
+  const pairCount = new Int32Array(n);
+  const pairs = new Int16Array(n * kernelPairs * 16);
+  for (let i = 0; i < n; i++) {
+    const count = taps.count[i] as number;
+    pairCount[i] = Math.ceil(count / 2);
+    for (let t = 0; t < count; t++) {
+      const w = taps.weights[i * taps.kernelSize + t] as number;
+      const slot = (i * kernelPairs + (t >> 1)) * 16 + (t & 1);
+      for (let lane = 0; lane < 8; lane += 2) {
+        pairs[slot + lane] = w & 0x7fff;
+        pairs[slot + 8 + lane] = w >> 15;
+      }
+    }
+  }
+  const table = { pairCount, kernelPairs, pairs };
+  pairTables.set(taps, table);
+  return table;
+}
+
+interface PlacedPairs {
+  readonly first: number;
+  readonly pairCount: number;
+  readonly pairs: number;
+  readonly kernelPairs: number;
+  readonly source: { readonly first: Int32Array; readonly table: PairTable };
+}
+
+function placePairs(layout: Layout, taps: AxisTaps): PlacedPairs {
+  const table = pairTable(taps);
+  return {
+    first: layout.take(taps.first.byteLength),
+    pairCount: layout.take(table.pairCount.byteLength),
+    pairs: layout.take(table.pairs.byteLength),
+    kernelPairs: table.kernelPairs,
+    source: { first: taps.first, table },
+  };
+}
+
+function bytesOf(a: Int32Array | Int16Array): Uint8Array {
+  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+}
+
+function writePairs(heap: Uint8Array, placed: PlacedPairs): void {
+  heap.set(bytesOf(placed.source.first), placed.first);
+  heap.set(bytesOf(placed.source.table.pairCount), placed.pairCount);
+  heap.set(bytesOf(placed.source.table.pairs), placed.pairs);
+}
+
+function runHorizontal(
+  k: KernelExports,
+  h: PlacedPairs,
+  src: number,
+  srcStride: number,
+  rows: number,
+  out: number,
+  outWidth: number,
+): void {
+  k.horizontalPairs(
+    src,
+    srcStride,
+    rows,
+    out,
+    outWidth,
+    h.first,
+    h.pairCount,
+    h.pairs,
+    h.kernelPairs,
+  );
+}
+
 interface PlacedTaps {
   readonly first: number;
   readonly count: number;
@@ -103,10 +201,9 @@ function placeTaps(layout: Layout, taps: AxisTaps): PlacedTaps & { readonly sour
 
 function writeTaps(heap: Uint8Array, placed: PlacedTaps & { readonly source: AxisTaps }): void {
   const { source } = placed;
-  const bytes = (a: Int32Array): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-  heap.set(bytes(source.first), placed.first);
-  heap.set(bytes(source.count), placed.count);
-  heap.set(bytes(source.weights), placed.weights);
+  heap.set(bytesOf(source.first), placed.first);
+  heap.set(bytesOf(source.count), placed.count);
+  heap.set(bytesOf(source.weights), placed.weights);
 }
 
 /** Copies `count` rows from `rowFrom` of `src` to `at`, packed (width * 3 bytes a row). */
@@ -142,7 +239,7 @@ export function resampleRows(
   }
   const k = instance();
   const layout = new Layout();
-  const h = horizontal === undefined ? undefined : placeTaps(layout, horizontal);
+  const h = horizontal === undefined ? undefined : placePairs(layout, horizontal);
   const v = vertical === undefined ? undefined : placeTaps(layout, vertical);
   const srcRowBytes = src.width * 3;
   const outRowBytes = cropWidth * 3;
@@ -151,7 +248,7 @@ export function resampleRows(
   const temp = layout.take(src.rows * outRowBytes);
   const out = v === undefined ? temp : layout.take(cropHeight * outRowBytes);
   const heap = layout.commit(k);
-  if (h !== undefined) writeTaps(heap, h);
+  if (h !== undefined) writePairs(heap, h);
   if (v !== undefined) writeTaps(heap, v);
   if (h === undefined) {
     copyRows(heap, temp, src, 0, src.rows);
@@ -159,17 +256,7 @@ export function resampleRows(
     for (let row = 0; row < src.rows; row += bandRows) {
       const rows = Math.min(bandRows, src.rows - row);
       copyRows(heap, band, src, row, rows);
-      k.horizontal(
-        band,
-        srcRowBytes,
-        rows,
-        temp + row * outRowBytes,
-        cropWidth,
-        h.first,
-        h.count,
-        h.weights,
-        h.kernelSize,
-      );
+      runHorizontal(k, h, band, srcRowBytes, rows, temp + row * outRowBytes, cropWidth);
     }
   }
   if (v !== undefined) {
@@ -191,7 +278,7 @@ function verticalThenHorizontal(
 ): Uint8Array {
   const k = instance();
   const layout = new Layout();
-  const h = placeTaps(layout, horizontal);
+  const h = placePairs(layout, horizontal);
   const v = placeTaps(layout, vertical);
   const srcRowBytes = src.width * 3;
   const outRowBytes = cropWidth * 3;
@@ -199,20 +286,10 @@ function verticalThenHorizontal(
   const temp = layout.take(cropHeight * srcRowBytes);
   const out = layout.take(cropHeight * outRowBytes);
   const heap = layout.commit(k);
-  writeTaps(heap, h);
+  writePairs(heap, h);
   writeTaps(heap, v);
   copyRows(heap, whole, src, 0, src.rows);
   k.vertical(whole, srcRowBytes, temp, cropHeight, v.first, v.count, v.weights, v.kernelSize);
-  k.horizontal(
-    temp,
-    srcRowBytes,
-    cropHeight,
-    out,
-    cropWidth,
-    h.first,
-    h.count,
-    h.weights,
-    h.kernelSize,
-  );
+  runHorizontal(k, h, temp, srcRowBytes, cropHeight, out, cropWidth);
   return new Uint8Array(k.memory.buffer, out, cropHeight * outRowBytes).slice();
 }
