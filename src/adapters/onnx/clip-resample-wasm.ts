@@ -29,17 +29,6 @@ export interface PixelRows {
 
 interface KernelExports {
   readonly memory: WebAssembly.Memory;
-  horizontal(
-    src: number,
-    srcStride: number,
-    rows: number,
-    out: number,
-    outWidth: number,
-    first: number,
-    count: number,
-    weights: number,
-    kernelSize: number,
-  ): void;
   horizontalPairs(
     src: number,
     srcStride: number,

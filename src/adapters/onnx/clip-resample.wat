@@ -7,59 +7,9 @@
 ;;
 ;; Built into clip-resample-kernel.ts by scripts/build-clip-resample-wasm.sh (wabt's wat2wasm).
 ;; Coefficient tables (i32): first[i] = first input pixel of output i, count[i] = taps,
-;; weights[i * kernelSize + t] = tap t's weight.
+;; weights[i * kernelSize + t] = tap t's weight (the horizontal pass reads them split in pairs).
 (module
   (memory (export "memory") 1)
-
-  ;; Packed RGB rows -> packed RGB rows of outWidth pixels. One pixel is one i32x4 (R, G, B and
-  ;; a fourth byte that is read and ignored), so `src` needs one byte of slack after its last
-  ;; pixel and `out` one byte after its last (each store writes 4 bytes, the next overwrites).
-  (func (export "horizontal")
-    (param $src i32) (param $srcStride i32) (param $rows i32) (param $out i32)
-    (param $outWidth i32) (param $first i32) (param $count i32) (param $weights i32)
-    (param $kernelSize i32)
-    (local $x i32) (local $p i32) (local $n i32) (local $w i32) (local $acc v128)
-    (block $rowsDone
-      (loop $rowsLoop
-        (br_if $rowsDone (i32.eqz (local.get $rows)))
-        (local.set $x (i32.const 0))
-        (block $xDone
-          (loop $xLoop
-            (br_if $xDone (i32.ge_u (local.get $x) (local.get $outWidth)))
-            (local.set $p
-              (i32.add (local.get $src)
-                (i32.mul
-                  (i32.load (i32.add (local.get $first) (i32.shl (local.get $x) (i32.const 2))))
-                  (i32.const 3))))
-            (local.set $n
-              (i32.load (i32.add (local.get $count) (i32.shl (local.get $x) (i32.const 2)))))
-            (local.set $w
-              (i32.add (local.get $weights)
-                (i32.shl (i32.mul (local.get $x) (local.get $kernelSize)) (i32.const 2))))
-            (local.set $acc (v128.const i32x4 2097152 2097152 2097152 2097152))
-            (block $tDone
-              (loop $tLoop
-                (br_if $tDone (i32.eqz (local.get $n)))
-                (local.set $acc
-                  (i32x4.add (local.get $acc)
-                    (i32x4.mul
-                      (i32x4.extend_low_i16x8_u
-                        (i16x8.extend_low_i8x16_u (v128.load32_zero (local.get $p))))
-                      (v128.load32_splat (local.get $w)))))
-                (local.set $p (i32.add (local.get $p) (i32.const 3)))
-                (local.set $w (i32.add (local.get $w) (i32.const 4)))
-                (local.set $n (i32.sub (local.get $n) (i32.const 1)))
-                (br $tLoop)))
-            (local.set $acc (i32x4.shr_s (local.get $acc) (i32.const 22)))
-            (local.set $acc (i16x8.narrow_i32x4_s (local.get $acc) (local.get $acc)))
-            (v128.store32_lane 0 (local.get $out)
-              (i8x16.narrow_i16x8_u (local.get $acc) (local.get $acc)))
-            (local.set $out (i32.add (local.get $out) (i32.const 3)))
-            (local.set $x (i32.add (local.get $x) (i32.const 1)))
-            (br $xLoop)))
-        (local.set $src (i32.add (local.get $src) (local.get $srcStride)))
-        (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
-        (br $rowsLoop))))
 
   ;; Rows of `stride` bytes -> outHeight rows of `stride` bytes; output row y sums input rows
   ;; first[y] .. first[y] + count[y] - 1. 16 bytes at a time, so `src` and `out` need 15 bytes of
@@ -129,8 +79,8 @@
         (local.set $y (i32.add (local.get $y) (i32.const 1)))
         (br $yLoop))))
 
-  ;; The horizontal pass again, two source rows at a time and two taps at a time, without 32-bit
-  ;; multiplies: every weight w is split as w = hi * 2^15 + lo (0 <= lo < 2^15), both 16-bit,
+  ;; Packed RGB rows -> packed RGB rows of outWidth pixels, two source rows at a time and two
+  ;; taps at a time, without 32-bit multiplies: every weight w is split as w = hi * 2^15 + lo (0 <= lo < 2^15), both 16-bit,
   ;; and i32x4.dot_i16x8_s multiplies a pair of taps' pixels by a pair of taps' halves and adds.
   ;; sum(p * w) = (sum(p * hi) << 15) + sum(p * lo) in wrapping 32-bit arithmetic equals PIL's
   ;; 32-bit sum whenever PIL's own sum does not overflow (it never does: |sum| < 2^31).
