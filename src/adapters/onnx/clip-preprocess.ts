@@ -147,7 +147,7 @@ export async function resizeAndCrop(image: DecodedImage, cfg: PreprocessConfig):
   const filter = pilFilter(cfg);
   if (filter !== undefined) {
     const win = resampleWindow(plan, cfg.size);
-    return asBuffer(pilResizeCrop(image.rgb, image.width, image.height, win, filter));
+    return asBuffer(await pilResizeCrop(image.rgb, image.width, image.height, win, filter));
   }
   const raw = { width: image.width, height: image.height, channels: 3 as const };
   return sharp(image.rgb, { raw })
@@ -172,7 +172,7 @@ async function resampleBox(
   const win = resampleWindow(planResize(width, height, cfg.size, cfg.resizeMode), cfg.size);
   const box = sourceBox(width, height, win, filter);
   const rgb = await decodeBox(bytes, meta, box, maxInputPixels);
-  return asBuffer(pilResizeCrop(rgb, width, height, win, filter, box));
+  return asBuffer(await pilResizeCrop(rgb, width, height, win, filter, box));
 }
 
 /** (v / 255 - mean) / std for every 8-bit value v of one channel, as float32. */

@@ -10,14 +10,14 @@
  * support grows with the reduction factor (antialiasing), weights are clipped to the image
  * and renormalised (no edge extension), quantised to 22-bit fixed point, the horizontal pass
  * runs first and its result is rounded to 8 bits before the vertical pass. The passes run in
- * WebAssembly SIMD (clip-resample-wasm.ts) on exactly these integers.
+ * WebAssembly SIMD (clip-resample-passes.ts, clip-resample-wasm.ts) on exactly these integers.
  *
  * Only what the crop keeps is computed: the horizontal pass runs over the source rows the
  * vertical pass reads and yields only the crop's columns; `sourceBox` says which part of the
  * photo that is, so the decoder need not hand over the rest.
  */
+import { resampleRows } from './clip-resample-passes';
 import type { AxisTaps, PixelRows } from './clip-resample-wasm';
-import { resampleRows } from './clip-resample-wasm';
 
 /** A filter as PIL defines it: its support (in input pixels at scale 1) and its function. */
 interface Filter {
@@ -183,15 +183,16 @@ export function sourceBox(
  * `crop((left, top, left + cropWidth, top + cropHeight))`, computing only the cropped pixels.
  * `rgb` holds packed 8-bit RGB of the part `box` of the photo (by default all of it); it must
  * cover sourceBox(...). Like PIL, an axis whose size does not change is not resampled.
+ * Asynchronous only to let the event loop run between slices of the work (see resampleRows).
  */
-export function pilResizeCrop(
+export async function pilResizeCrop(
   rgb: Uint8Array,
   inWidth: number,
   inHeight: number,
   win: ResampleWindow,
   filterName: PilFilter,
   box: Box = { left: 0, top: 0, width: inWidth, height: inHeight },
-): Uint8Array {
+): Promise<Uint8Array> {
   const need = sourceBox(inWidth, inHeight, win, filterName);
   const inside =
     need.left >= box.left &&
