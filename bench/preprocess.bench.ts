@@ -116,15 +116,11 @@ async function main(): Promise<void> {
   const fixtures = fixtureCorpus();
   const enlarging = /^(small|tiny|very-wide)/;
   const realistic = await realisticPhotos();
+  const reductions = fixtures.filter((p) => !enlarging.test(p.name));
+  const enlargements = fixtures.filter((p) => enlarging.test(p.name));
   const groups: Group[] = [
-    {
-      name: 'fixtures: reductions (35)',
-      photos: fixtures.filter((p) => !enlarging.test(p.name)),
-    },
-    {
-      name: 'fixtures: enlargements (9)',
-      photos: fixtures.filter((p) => enlarging.test(p.name)),
-    },
+    { name: `fixtures: ${reductions.length} reductions`, photos: reductions },
+    { name: `fixtures: ${enlargements.length} enlargements`, photos: enlargements },
     ...realistic.map((p) => ({ name: p.name, photos: [p] })),
   ];
   const rows: Record<string, unknown>[] = [];

@@ -25,8 +25,9 @@
  * - Photos with alpha, 16 bits or an unusual colour space are decoded to 8-bit RGB in full
  *   first, like PIL's convert('RGB'). JPEG shrink-on-load is never used: it decodes at 1/2,
  *   1/4 or 1/8 scale in the DCT domain and drifts from PIL, which decodes at full size. So a
- *   large JPEG costs its full decode (about 70 ms at 12 megapixels, see bench/README.md),
- *   where libvips' own reduction decoded it at a quarter of its size.
+ *   large JPEG costs its full decode: a 12-megapixel photo ~100 ms of CPU in all, where the
+ *   libvips reduction, decoding at a quarter of the size, took ~40 ms (bench/README.md,
+ *   "Preprocessing"); photos up to ~1.3 megapixels cost the same as before or less.
  * - Output sizes and crop offsets follow torchvision (long side truncated, crop offset rounded
  *   half to even). sharp's 'cubic' kernel is Catmull-Rom (a = -0.5), PIL's BICUBIC.
  */
