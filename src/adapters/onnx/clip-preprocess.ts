@@ -23,13 +23,15 @@
  *   only as far as the crop reads it (the rows and columns outside the filter's reach are cut
  *   by libvips before they are copied out). Other filters stay in libvips.
  * - Photos with alpha, 16 bits or an unusual colour space are decoded to 8-bit RGB in full
- *   first, like PIL's convert('RGB'). JPEG shrink-on-load is never used: it decodes at 1/2,
- *   1/4 or 1/8 scale in the DCT domain and drifts from PIL, which decodes at full size. So a
+ *   first, like PIL's convert('RGB'). JPEG shrink-on-load is not used with PIL's filters: it
+ *   decodes at 1/2, 1/4 or 1/8 scale in the DCT domain and drifts from PIL, which decodes at
+ *   full size (libvips' path for the other filters still uses it, as sharp does). So a
  *   large JPEG costs its full decode: a 12-megapixel photo ~100 ms of CPU in all, where the
  *   libvips reduction, decoding at a quarter of the size, took ~40 ms (bench/README.md,
  *   "Preprocessing"); photos up to ~1.3 megapixels cost the same as before or less.
  * - Output sizes and crop offsets follow torchvision (long side truncated, crop offset rounded
- *   half to even). sharp's 'cubic' kernel is Catmull-Rom (a = -0.5), PIL's BICUBIC.
+ *   half to even). The models we know use bicubic; a config asking for lanczos or nearest gets
+ *   libvips' 'lanczos3' or 'nearest', close to PIL's but not PIL's arithmetic.
  */
 import sharp from 'sharp';
 import type { KernelEnum, Metadata } from 'sharp';
