@@ -30,8 +30,8 @@
  *   libvips reduction, decoding at a quarter of the size, took ~40 ms (bench/README.md,
  *   "Preprocessing"); photos up to ~1.3 megapixels cost the same as before or less.
  * - Output sizes and crop offsets follow torchvision (long side truncated, crop offset rounded
- *   half to even). The models we know use bicubic; a config asking for lanczos or nearest gets
- *   libvips' 'lanczos3' or 'nearest', close to PIL's but not PIL's arithmetic.
+ *   half to even). Bicubic and bilinear are PIL's arithmetic; a config asking for lanczos or
+ *   nearest gets libvips' 'lanczos3' or 'nearest', close to PIL's but not its arithmetic.
  */
 import sharp from 'sharp';
 import type { KernelEnum, Metadata } from 'sharp';
