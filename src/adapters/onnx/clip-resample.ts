@@ -8,9 +8,10 @@
  * and reduces by a box shrink then a short cubic, off by up to 13/255 at sharp edges.
  * Here every step is PIL's: output pixel x reads input centre `(x + 0.5) * scale`, the filter
  * support grows with the reduction factor (antialiasing), weights are clipped to the image
- * and renormalised (no edge extension), quantised to 22-bit fixed point, the horizontal pass
- * runs first and its result is rounded to 8 bits before the vertical pass. The passes run in
- * WebAssembly SIMD (clip-resample-passes.ts, clip-resample-wasm.ts) on exactly these integers.
+ * and renormalised (no edge extension), quantised to 22-bit fixed point, one pass's result is
+ * rounded to 8 bits before the other pass, in Pillow 13's order (verticalFirst). The passes run
+ * in WebAssembly SIMD (clip-resample-passes.ts, clip-resample-wasm.ts) on exactly these
+ * integers.
  *
  * Only what the crop keeps is computed: the horizontal pass runs over the source rows the
  * vertical pass reads and yields only the crop's columns; `sourceBox` says which part of the
@@ -95,8 +96,11 @@ function coefficients(
   return { first, count, kernelSize, weights, origin, span };
 }
 
-/** Catalog photos share a few sizes: their tables are computed once (a few KB each). */
-const CACHE_ENTRIES = 64;
+/**
+ * Catalog photos share a few sizes: their tables are computed once. An entry is up to ~250 KB
+ * with its pair table (a 12-megapixel photo: 224 outputs x 55 taps), so few are kept.
+ */
+const CACHE_ENTRIES = 16;
 const cache = new Map<string, Coefficients>();
 
 function cachedCoefficients(
