@@ -212,6 +212,32 @@ export async function decodeRgb(
 }
 
 /**
+ * The part `box` of a plain photo (isPlainRgb) as packed 8-bit RGB, EXIF orientation applied
+ * first: what the resampler reads of a reduction, without the rows and columns the centre crop
+ * drops. Grey photos come out as RGB by copying the channel, as PIL converts them.
+ */
+export async function decodeBox(
+  bytes: Uint8Array,
+  meta: Metadata,
+  box: { left: number; top: number; width: number; height: number },
+  maxInputPixels: number,
+): Promise<Buffer> {
+  const { width, height } = meta.autoOrient;
+  return guarded(maxInputPixels, async () => {
+    let image = sharp(bytes, sharpOptions(maxInputPixels));
+    if (box.left !== 0 || box.top !== 0 || box.width !== width || box.height !== height) {
+      image = image.extract(box);
+    }
+    const { data, info } = await image
+      .toColourspace('srgb')
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    checkRgb(info.channels);
+    return data;
+  });
+}
+
+/**
  * Decodes untrusted bytes to 8-bit RGB. Throws UnsupportedMediaTypeError (not an image, or a
  * refused format), PayloadTooLargeError (over `maxInputPixels`) or BadUserInputError with
  * details.reason IMAGE_CORRUPT (a known format whose data is broken or truncated).

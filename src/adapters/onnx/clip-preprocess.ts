@@ -16,26 +16,38 @@
  *   (R = (255 - K) - C * (255 - K) / 255), not through a CMYK profile.
  * - EXIF orientation is applied (PIL and Immich do not): shoppers and catalog teams see the
  *   rotated photo, and CLIP features are orientation-sensitive.
- * - Enlargements (photos whose short side is under `size`) are resampled by clip-resample.ts,
- *   a port of PIL's resampler: libvips samples them half an output pixel off. The input is
- *   small, so this costs little. Reductions stay in libvips (a JavaScript resampler would cost
- *   several times the whole pipeline on a large photo); its bicubic reduction agrees with PIL
- *   to about 0.1/255 on average, a few levels at most on sharp high-contrast edges.
- * - Photos with alpha, 16 bits or an unusual colour space are decoded to 8-bit RGB in a first
- *   pass, so the resize never sees an alpha channel (sharp premultiplies alpha while
- *   resampling) or 16 bits, just like PIL. Plain 8-bit RGB or grey photos go through one sharp
- *   pipeline, which gives the very same pixels. JPEG shrink-on-load stays off: it would decode
- *   at 1/2, 1/4 or 1/8 scale and drift from PIL.
+ * - Resizing with PIL's filters (bicubic, bilinear) is done by clip-resample.ts, a port of
+ *   PIL's resampler in WebAssembly SIMD, for enlargements and reductions alike: libvips samples
+ *   an enlargement half an output pixel off and reduces by a box shrink then a short cubic
+ *   (up to 13/255 off at sharp edges). Only the crop is computed, and a plain photo is decoded
+ *   only as far as the crop reads it (the rows and columns outside the filter's reach are cut
+ *   by libvips before they are copied out). Other filters stay in libvips.
+ * - Photos with alpha, 16 bits or an unusual colour space are decoded to 8-bit RGB in full
+ *   first, like PIL's convert('RGB'). JPEG shrink-on-load is not used with PIL's filters: it
+ *   decodes at 1/2, 1/4 or 1/8 scale in the DCT domain and drifts from PIL, which decodes at
+ *   full size (libvips' path for the other filters still uses it, as sharp does). So a
+ *   large JPEG costs its full decode: a 12-megapixel photo ~100 ms of CPU in all, where the
+ *   libvips reduction, decoding at a quarter of the size, took ~40 ms (bench/README.md,
+ *   "Preprocessing"); photos up to ~1.3 megapixels cost the same as before or less.
  * - Output sizes and crop offsets follow torchvision (long side truncated, crop offset rounded
- *   half to even). sharp's 'cubic' kernel is Catmull-Rom (a = -0.5), PIL's BICUBIC.
+ *   half to even). Bicubic and bilinear are PIL's arithmetic; a config asking for lanczos or
+ *   nearest gets libvips' 'lanczos3' or 'nearest', close to PIL's but not its arithmetic.
  */
 import sharp from 'sharp';
 import type { KernelEnum, Metadata } from 'sharp';
 import type { DecodedImage } from './clip-decode';
-import { checkRgb, decodeRgb, guarded, inspect, isPlainRgb, sharpOptions } from './clip-decode';
+import {
+  checkRgb,
+  decodeBox,
+  decodeRgb,
+  guarded,
+  inspect,
+  isPlainRgb,
+  sharpOptions,
+} from './clip-decode';
 import type { Interpolation, PreprocessConfig } from './model-config';
-import { pilResizeCrop, PIL_FILTERS } from './clip-resample';
-import type { PilFilter } from './clip-resample';
+import { pilResizeCrop, PIL_FILTERS, sourceBox } from './clip-resample';
+import type { PilFilter, ResampleWindow } from './clip-resample';
 
 const KERNELS: Record<Interpolation, keyof KernelEnum> = {
   bicubic: 'cubic',
@@ -87,7 +99,7 @@ export function planResize(
   };
 }
 
-/** Decode, orient, resize, crop and convert to 8-bit RGB in one sharp pipeline. */
+/** Decode, orient, resize, crop and convert to 8-bit RGB in one sharp pipeline (libvips). */
 async function resizeInOnePass(
   bytes: Uint8Array,
   meta: Metadata,
@@ -112,32 +124,33 @@ async function resizeInOnePass(
   });
 }
 
-/** Whether PIL's resampler must do it: an enlargement on either axis. */
-function enlarges(width: number, height: number, cfg: PreprocessConfig): boolean {
-  const plan = planResize(width, height, cfg.size, cfg.resizeMode);
-  return plan.resizeWidth > width || plan.resizeHeight > height;
+/** The filter when PIL's resampler (clip-resample.ts) does the resize, else undefined. */
+function pilFilter(cfg: PreprocessConfig): PilFilter | undefined {
+  return cfg.interpolation in PIL_FILTERS ? (cfg.interpolation as PilFilter) : undefined;
+}
+
+function resampleWindow(plan: ResizePlan, size: number): ResampleWindow {
+  return {
+    width: plan.resizeWidth,
+    height: plan.resizeHeight,
+    left: plan.left,
+    top: plan.top,
+    cropWidth: size,
+    cropHeight: size,
+  };
+}
+
+function asBuffer(out: Uint8Array): Buffer {
+  return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
 }
 
 /** Resizes and crops decoded RGB to size x size, still 8-bit packed RGB. */
 export async function resizeAndCrop(image: DecodedImage, cfg: PreprocessConfig): Promise<Buffer> {
   const plan = planResize(image.width, image.height, cfg.size, cfg.resizeMode);
-  if (enlarges(image.width, image.height, cfg) && cfg.interpolation in PIL_FILTERS) {
-    const window = {
-      width: plan.resizeWidth,
-      height: plan.resizeHeight,
-      left: plan.left,
-      top: plan.top,
-      cropWidth: cfg.size,
-      cropHeight: cfg.size,
-    };
-    const out = pilResizeCrop(
-      image.rgb,
-      image.width,
-      image.height,
-      window,
-      cfg.interpolation as PilFilter,
-    );
-    return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+  const filter = pilFilter(cfg);
+  if (filter !== undefined) {
+    const win = resampleWindow(plan, cfg.size);
+    return asBuffer(await pilResizeCrop(image.rgb, image.width, image.height, win, filter));
   }
   const raw = { width: image.width, height: image.height, channels: 3 as const };
   return sharp(image.rgb, { raw })
@@ -148,6 +161,21 @@ export async function resizeAndCrop(image: DecodedImage, cfg: PreprocessConfig):
     .extract({ left: plan.left, top: plan.top, width: cfg.size, height: cfg.size })
     .raw()
     .toBuffer();
+}
+
+/** A plain photo through PIL's resampler: decode only the part the crop reads, then resample. */
+async function resampleBox(
+  bytes: Uint8Array,
+  meta: Metadata,
+  cfg: PreprocessConfig,
+  filter: PilFilter,
+  maxInputPixels: number,
+): Promise<Buffer> {
+  const { width, height } = meta.autoOrient;
+  const win = resampleWindow(planResize(width, height, cfg.size, cfg.resizeMode), cfg.size);
+  const box = sourceBox(width, height, win, filter);
+  const rgb = await decodeBox(bytes, meta, box, maxInputPixels);
+  return asBuffer(await pilResizeCrop(rgb, width, height, win, filter, box));
 }
 
 /** (v / 255 - mean) / std for every 8-bit value v of one channel, as float32. */
@@ -185,10 +213,15 @@ export async function preprocessPixels(
 ): Promise<DecodedImage> {
   const meta = await inspect(bytes, maxInputPixels);
   const { width, height } = meta.autoOrient;
-  const rgb =
-    isPlainRgb(meta) && !enlarges(width, height, cfg)
-      ? await resizeInOnePass(bytes, meta, cfg, maxInputPixels)
-      : await resizeAndCrop(await decodeRgb(bytes, meta, maxInputPixels), cfg);
+  const filter = pilFilter(cfg);
+  let rgb: Buffer;
+  if (!isPlainRgb(meta)) {
+    rgb = await resizeAndCrop(await decodeRgb(bytes, meta, maxInputPixels), cfg);
+  } else if (filter !== undefined) {
+    rgb = await resampleBox(bytes, meta, cfg, filter, maxInputPixels);
+  } else {
+    rgb = await resizeInOnePass(bytes, meta, cfg, maxInputPixels);
+  }
   return { rgb, width, height, format: meta.format };
 }
 

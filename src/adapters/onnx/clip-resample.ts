@@ -4,12 +4,21 @@
  * is `img.resize(size, BICUBIC)`, so this is what OpenCLIP's preprocessing computes.
  *
  * Why our own code: libvips samples an enlargement half an output pixel away from PIL
- * (`x / s - 0.5` instead of `(x + 0.5) / s - 0.5`), which moves small photos by up to 125/255.
+ * (`x / s - 0.5` instead of `(x + 0.5) / s - 0.5`), which moves small photos by up to 125/255,
+ * and reduces by a box shrink then a short cubic, off by up to 13/255 at sharp edges.
  * Here every step is PIL's: output pixel x reads input centre `(x + 0.5) * scale`, the filter
  * support grows with the reduction factor (antialiasing), weights are clipped to the image
- * and renormalised (no edge extension), quantised to 22-bit fixed point, the horizontal pass
- * runs first and its result is rounded to 8 bits before the vertical pass.
+ * and renormalised (no edge extension), quantised to 22-bit fixed point, one pass's result is
+ * rounded to 8 bits before the other pass, in Pillow 13's order (verticalFirst). The passes run
+ * in WebAssembly SIMD (clip-resample-passes.ts, clip-resample-wasm.ts) on exactly these
+ * integers.
+ *
+ * Only what the crop keeps is computed: the horizontal pass runs over the source rows the
+ * vertical pass reads and yields only the crop's columns; `sourceBox` says which part of the
+ * photo that is, so the decoder need not hand over the rest.
  */
+import { resampleRows } from './clip-resample-passes';
+import type { AxisTaps, PixelRows } from './clip-resample-wasm';
 
 /** A filter as PIL defines it: its support (in input pixels at scale 1) and its function. */
 interface Filter {
@@ -35,15 +44,16 @@ export const PIL_FILTERS = { bicubic: BICUBIC, bilinear: BILINEAR } as const;
 export type PilFilter = keyof typeof PIL_FILTERS;
 
 const PRECISION_BITS = 32 - 8 - 2;
+/** The kernel starts every sum at ONE / 2 and shifts by PRECISION_BITS (clip-resample.wat). */
 const ONE = 2 ** PRECISION_BITS;
-const HALF = 2 ** (PRECISION_BITS - 1);
 
-/** Fixed-point weights for one axis: for output i, taps start at first[i], count[i] long. */
-interface Coefficients {
-  readonly first: Int32Array;
-  readonly count: Int32Array;
-  readonly kernelSize: number;
-  readonly weights: Int32Array;
+/**
+ * Fixed-point weights for one axis: output i reads count[i] pixels from origin + first[i]
+ * (first[] counts from origin, the first pixel any output reads; span pixels are read in all).
+ */
+interface Coefficients extends AxisTaps {
+  readonly origin: number;
+  readonly span: number;
 }
 
 /** PIL's precompute_coeffs + normalize_coeffs_8bpc for outputs [from, from + n). */
@@ -80,13 +90,34 @@ function coefficients(
     first[i] = xmin;
     count[i] = xmax;
   }
-  return { first, count, kernelSize, weights };
+  const origin = first[0] as number;
+  const span = (first[n - 1] as number) + (count[n - 1] as number) - origin;
+  for (let i = 0; i < n; i++) first[i] = (first[i] as number) - origin;
+  return { first, count, kernelSize, weights, origin, span };
 }
 
-/** clip8: the accumulated sum shifted back to 8 bits (arithmetic shift = floor), clamped. */
-function clip8(sum: number): number {
-  const v = Math.floor(sum / ONE);
-  return v < 0 ? 0 : v > 255 ? 255 : v;
+/**
+ * Catalog photos share a few sizes: their tables are computed once. An entry is up to ~250 KB
+ * with its pair table (a 12-megapixel photo: 224 outputs x 55 taps), so few are kept.
+ */
+const CACHE_ENTRIES = 16;
+const cache = new Map<string, Coefficients>();
+
+function cachedCoefficients(
+  inSize: number,
+  outSize: number,
+  from: number,
+  n: number,
+  filterName: PilFilter,
+): Coefficients {
+  const key = `${filterName} ${inSize} ${outSize} ${from} ${n}`;
+  let c = cache.get(key);
+  if (c === undefined) {
+    c = coefficients(inSize, outSize, from, n, PIL_FILTERS[filterName]);
+    if (cache.size >= CACHE_ENTRIES) cache.delete(cache.keys().next().value as string);
+    cache.set(key, c);
+  }
+  return c;
 }
 
 export interface ResampleWindow {
@@ -100,113 +131,98 @@ export interface ResampleWindow {
   readonly cropHeight: number;
 }
 
-/** Horizontal pass over input rows [rowFrom, rowTo): 8-bit output, crop columns only. */
-function horizontal(
-  rgb: Uint8Array,
-  inWidth: number,
-  rowFrom: number,
-  rowTo: number,
-  c: Coefficients,
-  outWidth: number,
-): Uint8Array {
-  const out = new Uint8Array((rowTo - rowFrom) * outWidth * 3);
-  for (let y = rowFrom; y < rowTo; y++) {
-    const rowIn = y * inWidth * 3;
-    const rowOut = (y - rowFrom) * outWidth * 3;
-    for (let x = 0; x < outWidth; x++) {
-      const k = x * c.kernelSize;
-      const start = rowIn + (c.first[x] as number) * 3;
-      let r = HALF;
-      let g = HALF;
-      let b = HALF;
-      for (let t = 0, n = c.count[x] as number; t < n; t++) {
-        const w = c.weights[k + t] as number;
-        const p = start + t * 3;
-        r += (rgb[p] as number) * w;
-        g += (rgb[p + 1] as number) * w;
-        b += (rgb[p + 2] as number) * w;
-      }
-      out[rowOut + x * 3] = clip8(r);
-      out[rowOut + x * 3 + 1] = clip8(g);
-      out[rowOut + x * 3 + 2] = clip8(b);
-    }
-  }
-  return out;
-}
-
-/** Vertical pass; `rowOffset` is the first input row `rgb` holds. */
-function vertical(
-  rgb: Uint8Array,
-  width: number,
-  rowOffset: number,
-  c: Coefficients,
-  outHeight: number,
-): Uint8Array {
-  const out = new Uint8Array(outHeight * width * 3);
-  const stride = width * 3;
-  for (let y = 0; y < outHeight; y++) {
-    const k = y * c.kernelSize;
-    const start = ((c.first[y] as number) - rowOffset) * stride;
-    for (let i = 0; i < stride; i++) {
-      let sum = HALF;
-      for (let t = 0, n = c.count[y] as number; t < n; t++) {
-        sum += (rgb[start + t * stride + i] as number) * (c.weights[k + t] as number);
-      }
-      out[y * stride + i] = clip8(sum);
-    }
-  }
-  return out;
+/** A rectangle of the source photo, in pixels. */
+export interface Box {
+  readonly left: number;
+  readonly top: number;
+  readonly width: number;
+  readonly height: number;
 }
 
 /**
- * PIL's `resize((width, height), filter)` of packed 8-bit RGB followed by
- * `crop((left, top, left + cropWidth, top + cropHeight))`, computing only the cropped pixels.
- * Like PIL, an axis whose size does not change is not resampled.
+ * The taps of both axes, or undefined for an axis PIL leaves alone (its size does not change:
+ * then the crop's pixels are taken as they are).
  */
-export function pilResizeCrop(
+function axes(inWidth: number, inHeight: number, win: ResampleWindow, filter: PilFilter) {
+  const h =
+    win.width === inWidth
+      ? undefined
+      : cachedCoefficients(inWidth, win.width, win.left, win.cropWidth, filter);
+  const v =
+    win.height === inHeight
+      ? undefined
+      : cachedCoefficients(inHeight, win.height, win.top, win.cropHeight, filter);
+  return { h, v };
+}
+
+/**
+ * Pillow 13's order of the passes (ImagingResampleInner): vertical first when the height
+ * shrinks by more than twice as many pixels as the width, else horizontal first (the only
+ * order of Pillow 12 and earlier). Each pass rounds to 8 bits, so the order shows in the last
+ * bit, and at sharp edges in a few levels; the reference fixtures are made with Pillow 13.
+ */
+function verticalFirst(inWidth: number, inHeight: number, win: ResampleWindow): boolean {
+  const shrinkY = inHeight - win.height;
+  return shrinkY > 0 && shrinkY > (inWidth - win.width) * 2;
+}
+
+/** The part of an inWidth x inHeight photo that the resized crop `win` is computed from. */
+export function sourceBox(
+  inWidth: number,
+  inHeight: number,
+  win: ResampleWindow,
+  filter: PilFilter,
+): Box {
+  const { h, v } = axes(inWidth, inHeight, win, filter);
+  return {
+    left: h === undefined ? win.left : h.origin,
+    top: v === undefined ? win.top : v.origin,
+    width: h === undefined ? win.cropWidth : h.span,
+    height: v === undefined ? win.cropHeight : v.span,
+  };
+}
+
+/**
+ * PIL's `resize((width, height), filter)` of an inWidth x inHeight photo followed by
+ * `crop((left, top, left + cropWidth, top + cropHeight))`, computing only the cropped pixels.
+ * `rgb` holds packed 8-bit RGB of the part `box` of the photo (by default all of it); it must
+ * cover sourceBox(...). Like PIL, an axis whose size does not change is not resampled.
+ * Asynchronous only to let the event loop run between slices of the work (see resampleRows).
+ */
+export async function pilResizeCrop(
   rgb: Uint8Array,
   inWidth: number,
   inHeight: number,
   win: ResampleWindow,
   filterName: PilFilter,
-): Uint8Array {
-  const filter = PIL_FILTERS[filterName];
-  let pixels = rgb;
-  let width = inWidth;
-  let rowOffset = 0;
-  const needVertical = win.height !== inHeight;
-  const vc = coefficients(inHeight, win.height, win.top, win.cropHeight, filter);
-  const rowFrom = needVertical ? (vc.first[0] as number) : win.top;
-  const last = win.cropHeight - 1;
-  const rowTo = needVertical
-    ? (vc.first[last] as number) + (vc.count[last] as number)
-    : win.top + win.cropHeight;
-  if (win.width !== inWidth) {
-    const hc = coefficients(inWidth, win.width, win.left, win.cropWidth, filter);
-    pixels = horizontal(pixels, inWidth, rowFrom, rowTo, hc, win.cropWidth);
-    rowOffset = rowFrom;
-  } else {
-    pixels = cropColumns(pixels, inWidth, rowFrom, rowTo, win.left, win.cropWidth);
-    rowOffset = rowFrom;
+  box: Box = { left: 0, top: 0, width: inWidth, height: inHeight },
+): Promise<Uint8Array> {
+  const need = sourceBox(inWidth, inHeight, win, filterName);
+  const inside =
+    need.left >= box.left &&
+    need.top >= box.top &&
+    need.left + need.width <= box.left + box.width &&
+    need.top + need.height <= box.top + box.height;
+  if (!inside || rgb.length !== box.width * box.height * 3) {
+    throw new RangeError(
+      `pilResizeCrop: pixels of ${JSON.stringify(box)} (${rgb.length} bytes) do not cover ${JSON.stringify(need)}`,
+    );
   }
-  width = win.cropWidth;
-  if (needVertical) return vertical(pixels, width, rowOffset, vc, win.cropHeight);
-  return pixels;
-}
-
-/** Rows [rowFrom, rowTo) and columns [left, left + cropWidth) of packed RGB. */
-function cropColumns(
-  rgb: Uint8Array,
-  width: number,
-  rowFrom: number,
-  rowTo: number,
-  left: number,
-  cropWidth: number,
-): Uint8Array {
-  const out = new Uint8Array((rowTo - rowFrom) * cropWidth * 3);
-  for (let y = rowFrom; y < rowTo; y++) {
-    const start = (y * width + left) * 3;
-    out.set(rgb.subarray(start, start + cropWidth * 3), (y - rowFrom) * cropWidth * 3);
-  }
-  return out;
+  const { h, v } = axes(inWidth, inHeight, win, filterName);
+  const stride = box.width * 3;
+  const rows: PixelRows = {
+    rgb,
+    offset: (need.top - box.top) * stride + (need.left - box.left) * 3,
+    stride,
+    width: need.width,
+    rows: need.height,
+  };
+  return resampleRows(
+    rows,
+    h,
+    v,
+    win.cropWidth,
+    win.cropHeight,
+    verticalFirst(inWidth, inHeight, win),
+  );
 }

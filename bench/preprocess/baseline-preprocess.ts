@@ -1,0 +1,186 @@
+/**
+ * The preprocessing path as it was before reductions moved to PIL's resampler (commit 2c088b1,
+ * src/adapters/onnx/clip-preprocess.ts), kept here only as the benchmark's baseline: plain
+ * photos decoded, reduced (libvips cubic, JPEG shrink-on-load when the reduction allows it)
+ * and cropped in one sharp pipeline; enlargements through the JavaScript port of PIL's
+ * resampler (baseline-js-resample.ts). Not used by the service.
+ */
+import sharp from 'sharp';
+import type { KernelEnum, Metadata } from 'sharp';
+import type { DecodedImage } from '../../src/adapters/onnx/clip-decode';
+import {
+  checkRgb,
+  decodeRgb,
+  guarded,
+  inspect,
+  isPlainRgb,
+  sharpOptions,
+} from '../../src/adapters/onnx/clip-decode';
+import type { Interpolation, PreprocessConfig } from '../../src/adapters/onnx/model-config';
+import { pilResizeCrop, PIL_FILTERS } from './baseline-js-resample';
+import type { PilFilter } from './baseline-js-resample';
+
+const KERNELS: Record<Interpolation, keyof KernelEnum> = {
+  bicubic: 'cubic',
+  bilinear: 'linear',
+  nearest: 'nearest',
+  lanczos: 'lanczos3',
+};
+
+interface PreprocessedImage {
+  /** CHW float32, 3 x size x size. */
+  readonly tensor: Float32Array;
+  readonly width: number;
+  readonly height: number;
+  readonly format: string;
+}
+
+export interface ResizePlan {
+  readonly resizeWidth: number;
+  readonly resizeHeight: number;
+  readonly left: number;
+  readonly top: number;
+}
+
+/** Python's round(): half to even, as torchvision's CenterCrop uses it. */
+function roundHalfEven(value: number): number {
+  const floor = Math.floor(value);
+  const diff = value - floor;
+  if (diff !== 0.5) return Math.round(value);
+  return floor % 2 === 0 ? floor : floor + 1;
+}
+
+/** Where torchvision's Resize(size) + CenterCrop(size) (or a squash) put the pixels. */
+export function planResize(
+  width: number,
+  height: number,
+  size: number,
+  mode: 'shortest' | 'squash',
+): ResizePlan {
+  if (mode === 'squash') return { resizeWidth: size, resizeHeight: size, left: 0, top: 0 };
+  const portrait = width <= height;
+  const long = Math.trunc((size * (portrait ? height : width)) / (portrait ? width : height));
+  const resizeWidth = portrait ? size : long;
+  const resizeHeight = portrait ? long : size;
+  return {
+    resizeWidth,
+    resizeHeight,
+    left: roundHalfEven((resizeWidth - size) / 2),
+    top: roundHalfEven((resizeHeight - size) / 2),
+  };
+}
+
+/** Decode, orient, resize, crop and convert to 8-bit RGB in one sharp pipeline. */
+async function resizeInOnePass(
+  bytes: Uint8Array,
+  meta: Metadata,
+  cfg: PreprocessConfig,
+  maxInputPixels: number,
+): Promise<Buffer> {
+  const { width, height } = meta.autoOrient;
+  const plan = planResize(width, height, cfg.size, cfg.resizeMode);
+  return guarded(maxInputPixels, async () => {
+    const { data, info } = await sharp(bytes, sharpOptions(maxInputPixels))
+      .resize(plan.resizeWidth, plan.resizeHeight, {
+        fit: 'fill',
+        kernel: KERNELS[cfg.interpolation],
+        fastShrinkOnLoad: false,
+      })
+      .extract({ left: plan.left, top: plan.top, width: cfg.size, height: cfg.size })
+      .toColourspace('srgb')
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    checkRgb(info.channels);
+    return data;
+  });
+}
+
+/** Whether PIL's resampler must do it: an enlargement on either axis. */
+function enlarges(width: number, height: number, cfg: PreprocessConfig): boolean {
+  const plan = planResize(width, height, cfg.size, cfg.resizeMode);
+  return plan.resizeWidth > width || plan.resizeHeight > height;
+}
+
+/** Resizes and crops decoded RGB to size x size, still 8-bit packed RGB. */
+export async function resizeAndCrop(image: DecodedImage, cfg: PreprocessConfig): Promise<Buffer> {
+  const plan = planResize(image.width, image.height, cfg.size, cfg.resizeMode);
+  if (enlarges(image.width, image.height, cfg) && cfg.interpolation in PIL_FILTERS) {
+    const window = {
+      width: plan.resizeWidth,
+      height: plan.resizeHeight,
+      left: plan.left,
+      top: plan.top,
+      cropWidth: cfg.size,
+      cropHeight: cfg.size,
+    };
+    const out = pilResizeCrop(
+      image.rgb,
+      image.width,
+      image.height,
+      window,
+      cfg.interpolation as PilFilter,
+    );
+    return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+  }
+  const raw = { width: image.width, height: image.height, channels: 3 as const };
+  return sharp(image.rgb, { raw })
+    .resize(plan.resizeWidth, plan.resizeHeight, {
+      fit: 'fill',
+      kernel: KERNELS[cfg.interpolation],
+    })
+    .extract({ left: plan.left, top: plan.top, width: cfg.size, height: cfg.size })
+    .raw()
+    .toBuffer();
+}
+
+/** (v / 255 - mean) / std for every 8-bit value v of one channel, as float32. */
+function channelTable(mean: number, std: number): Float32Array {
+  return Float32Array.from({ length: 256 }, (_, v) => (v / 255 - mean) / std);
+}
+
+/**
+ * Packed RGB uint8 -> normalised CHW float32, written into `out` at `offset` (so a batch is
+ * filled in place without copies). A 256-entry table per channel replaces the arithmetic.
+ */
+export function rgbToChw(
+  rgb: Uint8Array,
+  size: number,
+  cfg: Pick<PreprocessConfig, 'mean' | 'std'>,
+  out = new Float32Array(3 * size * size),
+  offset = 0,
+): Float32Array {
+  const plane = size * size;
+  if (rgb.length !== plane * 3)
+    throw new TypeError(`rgbToChw: expected ${plane * 3} bytes, got ${rgb.length}`);
+  for (let c = 0; c < 3; c++) {
+    const table = channelTable(cfg.mean[c] as number, cfg.std[c] as number);
+    const base = offset + c * plane;
+    for (let i = 0; i < plane; i++) out[base + i] = table[rgb[i * 3 + c] as number] as number;
+  }
+  return out;
+}
+
+/** Decode, orient, resize and crop one photo: size x size packed 8-bit RGB. */
+export async function preprocessPixels(
+  bytes: Uint8Array,
+  cfg: PreprocessConfig,
+  maxInputPixels: number,
+): Promise<DecodedImage> {
+  const meta = await inspect(bytes, maxInputPixels);
+  const { width, height } = meta.autoOrient;
+  const rgb =
+    isPlainRgb(meta) && !enlarges(width, height, cfg)
+      ? await resizeInOnePass(bytes, meta, cfg, maxInputPixels)
+      : await resizeAndCrop(await decodeRgb(bytes, meta, maxInputPixels), cfg);
+  return { rgb, width, height, format: meta.format };
+}
+
+/** The whole pipeline for one photo: pixels, then the normalised CHW tensor. */
+export async function preprocessImage(
+  bytes: Uint8Array,
+  cfg: PreprocessConfig,
+  maxInputPixels: number,
+): Promise<PreprocessedImage> {
+  const { rgb, width, height, format } = await preprocessPixels(bytes, cfg, maxInputPixels);
+  return { tensor: rgbToChw(rgb, cfg.size, cfg), width, height, format };
+}
