@@ -76,6 +76,16 @@ async function imageServer(
   };
 }
 
+/** CPU seconds the Elasticsearch node has used (its own process stats). */
+async function elasticsearchCpuSeconds(): Promise<number> {
+  const url = process.env['ES_URL'] ?? 'http://127.0.0.1:9200';
+  const stats = (await (await fetch(`${url}/_nodes/_local/stats/process`)).json()) as {
+    nodes: Record<string, { process: { cpu: { total_in_millis: number } } }>;
+  };
+  const node = Object.values(stats.nodes)[0];
+  return (node?.process.cpu.total_in_millis ?? 0) / 1000;
+}
+
 /** User + system CPU of a live process, from /proc (Linux), in seconds; 0 where unreadable. */
 async function processCpuSeconds(pid: number | undefined): Promise<number> {
   if (pid === undefined) return 0;
@@ -248,9 +258,12 @@ async function serviceRun(dir: string, base: Buffer): Promise<void> {
   ];
   const cpuBefore = process.cpuUsage();
   const hostBefore = await images.cpuSeconds();
+  const esBefore = backend === 'elasticsearch' ? await elasticsearchCpuSeconds() : 0;
   const first = await ingest(args);
   const cpu = process.cpuUsage(cpuBefore);
   const hostSeconds = (await images.cpuSeconds()) - hostBefore;
+  const esSeconds =
+    backend === 'elasticsearch' ? (await elasticsearchCpuSeconds()) - esBefore : undefined;
   const embedded = await metric(server.url, 'product_search_embedding_batch_size_count');
   const second = await ingest(args);
   const embeddedAfter = await metric(server.url, 'product_search_embedding_batch_size_count');
@@ -265,7 +278,7 @@ async function serviceRun(dir: string, base: Buffer): Promise<void> {
       `${''.padEnd(44)} reference: 100000 in 6 min = 278 products/s -> ${(PRODUCTS / first.seconds / 278).toFixed(2)}x`,
       line('re-run of the unchanged feed', second.seconds, PRODUCTS),
       `model runs: ${embedded} during the load, ${embeddedAfter - embedded} during the re-run (expected 0)`,
-      `CPU per product during the load: service ${serviceMs.toFixed(2)} ms (all its threads), photo host ${((hostSeconds * 1000) / PRODUCTS).toFixed(2)} ms`,
+      `CPU per product during the load: service ${serviceMs.toFixed(2)} ms (all its threads), photo host ${((hostSeconds * 1000) / PRODUCTS).toFixed(2)} ms${esSeconds === undefined ? '' : `, Elasticsearch ${((esSeconds * 1000) / PRODUCTS).toFixed(2)} ms`}`,
       ...(raw === undefined
         ? []
         : [
