@@ -4,6 +4,7 @@
  * defaults themselves are written once, in `defaults.ts`. Settings marked "not an environment
  * variable" are fixed by the code but live here so that no consumer keeps a default of its own.
  */
+import type { PhotoFetchPolicy } from '../domain/photo-fetch-policy';
 
 type NodeEnv = 'development' | 'production' | 'test';
 
@@ -323,39 +324,11 @@ interface MetricsSettings {
 }
 
 /**
- * The photo fetcher (named as HttpPhotoFetcher's options, so they pass straight on). By default
- * only public addresses are reached; see the README's "Photos by URL".
+ * The photo fetcher: the policy HttpPhotoFetcher takes as it is (domain/photo-fetch-policy.ts
+ * says what each field means, with its variable and default). By default only public addresses
+ * are reached; see the README's "Photos by URL".
  */
-export interface PhotoFetchSettings {
-  /**
-   * `IMAGE_FETCH_ALLOW_PRIVATE`: also reach RFC 1918, CGNAT (100.64/10) and unique-local
-   * (fc00::/7) addresses; never loopback, link-local or cloud metadata. Default false.
-   */
-  readonly allowPrivate: boolean;
-  /**
-   * `IMAGE_FETCH_ALLOW_HOSTS`: comma-separated hostnames (`*.` for subdomains), IPs and CIDRs
-   * reached whatever their range (a hostname's metadata addresses excepted). Default none.
-   */
-  readonly allowHosts: readonly string[];
-  /** `IMAGE_FETCH_MAX_REDIRECTS`: redirects followed per photo. Default 3. */
-  readonly maxRedirects: number;
-  /** `IMAGE_FETCH_CONNECT_TIMEOUT_MS`: DNS + TCP + TLS, in ms. Default 5000. */
-  readonly connectTimeoutMs: number;
-  /** `IMAGE_FETCH_TIMEOUT_MS`: one attempt, connect to last byte, in ms. Default 30 000. */
-  readonly timeoutMs: number;
-  /** `IMAGE_FETCH_MAX_BYTES`: largest photo, in bytes. Default `MAX_UPLOAD_BYTES`. */
-  readonly maxBytes: number;
-  /** `IMAGE_FETCH_MAX_CONCURRENCY`: fetches in flight, all hosts together. Default 16. */
-  readonly maxConcurrency: number;
-  /** `IMAGE_FETCH_MAX_PER_HOST`: fetches in flight to one hostname. Default 4. */
-  readonly maxPerHost: number;
-  /** `IMAGE_FETCH_RETRIES`: further attempts after a 5xx, 408, 429 or timeout. Default 2. */
-  readonly retries: number;
-  /** `IMAGE_FETCH_RETRY_BASE_MS`: first backoff in ms, doubled per attempt, jittered. Default 250. */
-  readonly retryBaseDelayMs: number;
-  /** `IMAGE_FETCH_MAX_RETRY_AFTER_MS`: longest Retry-After honoured, in ms. Default 10 000. */
-  readonly maxRetryAfterMs: number;
-}
+export type PhotoFetchSettings = PhotoFetchPolicy;
 /**
  * The kept originals (the PhotoStore port). `PHOTO_STORE`: 'fs' (default) keeps each indexed
  * photo's bytes in a folder, content-addressed by sha256; 'none' keeps no originals (products

@@ -12,33 +12,13 @@ import type { FetchedPhoto, PhotoFetcher } from '../../ports/photo-fetcher.port'
 import { AddressPolicy } from './address-policy';
 import { AttemptTimeout, classify, failed, forbidden, refusalIn } from './fetch-errors';
 import { HostLimiter } from './host-limiter';
+import type { PhotoFetchPolicy } from '../../domain/photo-fetch-policy';
 import type { Resolver } from './pinned-lookup';
 import { pinnedLookup } from './pinned-lookup';
 import { retryAfterMs, sleep } from './retry-timing';
 
-export interface HttpPhotoFetcherOptions {
-  /** Accept RFC 1918, CGNAT and unique-local addresses (never loopback or metadata). */
-  readonly allowPrivate: boolean;
-  /** Hostnames (`*.` for subdomains), IPs and CIDRs accepted whatever their range. */
-  readonly allowHosts: readonly string[];
-  /** Redirects followed per photo; one more is IMAGE_URL_FORBIDDEN (TOO_MANY_REDIRECTS). */
-  readonly maxRedirects: number;
-  /** Longest, in ms, to resolve and connect (TLS handshake included). */
-  readonly connectTimeoutMs: number;
-  /** Longest, in ms, one attempt may take from connect to the last byte. */
-  readonly timeoutMs: number;
-  /** Largest body, in bytes; reading stops there (PAYLOAD_TOO_LARGE). */
-  readonly maxBytes: number;
-  /** Requests in flight at once, all hosts together. */
-  readonly maxConcurrency: number;
-  /** Requests in flight at once to one hostname. */
-  readonly maxPerHost: number;
-  /** Further attempts after a 5xx, 408, 429, timeout or dropped connection. */
-  readonly retries: number;
-  /** First backoff, in ms; doubled per attempt, with jitter. */
-  readonly retryBaseDelayMs: number;
-  /** Longest Retry-After, in ms, honoured; a longer one fails at once (no retry). */
-  readonly maxRetryAfterMs: number;
+/** The policy (domain/photo-fetch-policy.ts) plus what only the fetcher itself needs. */
+export interface HttpPhotoFetcherOptions extends PhotoFetchPolicy {
   /** Sent on every request, e.g. `product-image-search/0.1.0`. */
   readonly userAgent: string;
   /** DNS resolution; the system resolver by default (tests inject answers). */
