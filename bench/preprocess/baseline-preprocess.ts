@@ -27,15 +27,7 @@ const KERNELS: Record<Interpolation, keyof KernelEnum> = {
   lanczos: 'lanczos3',
 };
 
-interface PreprocessedImage {
-  /** CHW float32, 3 x size x size. */
-  readonly tensor: Float32Array;
-  readonly width: number;
-  readonly height: number;
-  readonly format: string;
-}
-
-export interface ResizePlan {
+interface ResizePlan {
   readonly resizeWidth: number;
   readonly resizeHeight: number;
   readonly left: number;
@@ -51,7 +43,7 @@ function roundHalfEven(value: number): number {
 }
 
 /** Where torchvision's Resize(size) + CenterCrop(size) (or a squash) put the pixels. */
-export function planResize(
+function planResize(
   width: number,
   height: number,
   size: number,
@@ -102,7 +94,7 @@ function enlarges(width: number, height: number, cfg: PreprocessConfig): boolean
 }
 
 /** Resizes and crops decoded RGB to size x size, still 8-bit packed RGB. */
-export async function resizeAndCrop(image: DecodedImage, cfg: PreprocessConfig): Promise<Buffer> {
+async function resizeAndCrop(image: DecodedImage, cfg: PreprocessConfig): Promise<Buffer> {
   const plan = planResize(image.width, image.height, cfg.size, cfg.resizeMode);
   if (enlarges(image.width, image.height, cfg) && cfg.interpolation in PIL_FILTERS) {
     const window = {
@@ -133,33 +125,6 @@ export async function resizeAndCrop(image: DecodedImage, cfg: PreprocessConfig):
     .toBuffer();
 }
 
-/** (v / 255 - mean) / std for every 8-bit value v of one channel, as float32. */
-function channelTable(mean: number, std: number): Float32Array {
-  return Float32Array.from({ length: 256 }, (_, v) => (v / 255 - mean) / std);
-}
-
-/**
- * Packed RGB uint8 -> normalised CHW float32, written into `out` at `offset` (so a batch is
- * filled in place without copies). A 256-entry table per channel replaces the arithmetic.
- */
-export function rgbToChw(
-  rgb: Uint8Array,
-  size: number,
-  cfg: Pick<PreprocessConfig, 'mean' | 'std'>,
-  out = new Float32Array(3 * size * size),
-  offset = 0,
-): Float32Array {
-  const plane = size * size;
-  if (rgb.length !== plane * 3)
-    throw new TypeError(`rgbToChw: expected ${plane * 3} bytes, got ${rgb.length}`);
-  for (let c = 0; c < 3; c++) {
-    const table = channelTable(cfg.mean[c] as number, cfg.std[c] as number);
-    const base = offset + c * plane;
-    for (let i = 0; i < plane; i++) out[base + i] = table[rgb[i * 3 + c] as number] as number;
-  }
-  return out;
-}
-
 /** Decode, orient, resize and crop one photo: size x size packed 8-bit RGB. */
 export async function preprocessPixels(
   bytes: Uint8Array,
@@ -173,14 +138,4 @@ export async function preprocessPixels(
       ? await resizeInOnePass(bytes, meta, cfg, maxInputPixels)
       : await resizeAndCrop(await decodeRgb(bytes, meta, maxInputPixels), cfg);
   return { rgb, width, height, format: meta.format };
-}
-
-/** The whole pipeline for one photo: pixels, then the normalised CHW tensor. */
-export async function preprocessImage(
-  bytes: Uint8Array,
-  cfg: PreprocessConfig,
-  maxInputPixels: number,
-): Promise<PreprocessedImage> {
-  const { rgb, width, height, format } = await preprocessPixels(bytes, cfg, maxInputPixels);
-  return { tensor: rgbToChw(rgb, cfg.size, cfg), width, height, format };
 }
