@@ -70,7 +70,10 @@ it('keeps every acknowledged upsert after SIGKILL', async () => {
   const { crashProduct } = await import('./sqlite-durability.fixture');
   const dataDir = path.join(dir, 'data');
   const acked = await runAndKill(dataDir, KILL_AFTER_ACKS);
-  expect(acked).toEqual(Array.from({ length: KILL_AFTER_ACKS }, (_, n) => n));
+  // The kill is sent at the 40th ack, but the child may have printed (so acknowledged) a few
+  // more before it lands: every ack read counts, in order and without gaps.
+  expect(acked.length).toBeGreaterThanOrEqual(KILL_AFTER_ACKS);
+  expect(acked).toEqual(Array.from({ length: acked.length }, (_, n) => n));
 
   const index = new SqliteProductIndex({ dataDir, binding });
   await index.open();
