@@ -52,7 +52,7 @@ function candidatesFor(k: number): number {
  * Below this many rows one worker scans them all: splitting costs a message round more (about
  * 0.1-0.2 ms) than such a scan saves.
  */
-const SPLIT_MIN_ROWS = 16384;
+export const SPLIT_MIN_ROWS = 16384;
 
 interface Lane {
   readonly rpc: WorkerClient<SqliteReadApi>;

@@ -1,0 +1,143 @@
+// The WebAssembly SIMD int8 kernel of the in-memory vector index against a plain JavaScript
+// dot product: random rows, edge lengths and counts, the extreme values, rows listed out of
+// order, a memory grown under an instance; and the checked-in bytes against their .wat source.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  INT8_DOT_WASM_BASE64,
+  INT8_DOT_WAT_SHA256,
+} from '../../../../src/adapters/sqlite/simd/int8-dot.wasm';
+import {
+  growMemory,
+  Int8Kernel,
+  MAX_DIMS,
+  PAGE_BYTES,
+  sharedMemory,
+  strideOf,
+} from '../../../../src/adapters/sqlite/simd/int8-kernel';
+import { seededRandom } from '../../../helpers/product-fixtures';
+
+/** `rows` vectors of `dims` random components in [-127, 127], zero-padded to the stride. */
+function fill(bytes: Int8Array, at: number, rows: number, dims: number, random: () => number) {
+  const stride = strideOf(dims);
+  for (let r = 0; r < rows; r++) {
+    for (let i = 0; i < dims; i++) bytes[at + r * stride + i] = Math.round(random() * 254) - 127;
+  }
+}
+
+function reference(bytes: Int8Array, query: number, row: number, dims: number): number {
+  let sum = 0;
+  for (let i = 0; i < dims; i++) sum += bytes[query + i]! * bytes[row + i]!;
+  return sum;
+}
+
+const QUERY = 0;
+const OUT = 64 * 1024;
+const LIST = 128 * 1024;
+const DATA = 192 * 1024;
+
+describe('Int8Kernel', () => {
+  it.each([1, 7, 15, 16, 17, 31, 100, 512, 777, 1024])(
+    'scores consecutive rows exactly, %i dims, every count from 0 to 9 and 1,023',
+    (dims) => {
+      const random = seededRandom(dims);
+      const stride = strideOf(dims);
+      const rows = 1023;
+      const memory = sharedMemory(DATA + rows * stride);
+      const bytes = new Int8Array(memory.buffer);
+      fill(bytes, QUERY, 1, dims, random);
+      fill(bytes, DATA, rows, dims, random);
+      const kernel = new Int8Kernel(memory);
+      const out = new Int32Array(memory.buffer, OUT, rows + 1);
+      for (const count of [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, rows]) {
+        out.fill(-1);
+        // From row 1: the first row need not be aligned beyond 16 bytes.
+        const first = count === rows ? 0 : 1;
+        kernel.range(QUERY, DATA + first * stride, stride, count, OUT);
+        const want = Array.from({ length: count }, (_, r) =>
+          reference(bytes, QUERY, DATA + (first + r) * stride, dims),
+        );
+        expect(Array.from(out.subarray(0, count))).toEqual(want);
+        expect(out[count]).toBe(-1); // nothing written past the count
+      }
+    },
+  );
+
+  it('scores listed rows in the list’s order, repeats included', () => {
+    const dims = 48;
+    const stride = strideOf(dims);
+    const random = seededRandom(3);
+    const memory = sharedMemory(DATA + 100 * stride);
+    const bytes = new Int8Array(memory.buffer);
+    fill(bytes, QUERY, 1, dims, random);
+    fill(bytes, DATA, 100, dims, random);
+    const kernel = new Int8Kernel(memory);
+    const out = new Int32Array(memory.buffer, OUT, 16);
+    const listed = new Int32Array(memory.buffer, LIST, 16);
+    for (const rows of [[], [5], [99, 0, 42], [7, 7, 3, 98, 1], [9, 8, 7, 6, 5, 4, 3, 2, 1]]) {
+      listed.set(rows);
+      out.fill(-1);
+      kernel.list(QUERY, DATA, stride, LIST, rows.length, OUT);
+      expect(Array.from(out.subarray(0, rows.length))).toEqual(
+        rows.map((row) => reference(bytes, QUERY, DATA + row * stride, dims)),
+      );
+      expect(out[rows.length]).toBe(-1);
+    }
+  });
+
+  it('does not overflow at the extremes, up to MAX_DIMS', () => {
+    const stride = strideOf(MAX_DIMS);
+    const memory = sharedMemory(DATA + 4 * stride);
+    const bytes = new Int8Array(memory.buffer);
+    const query = DATA + 3 * stride; // a query this long would overlap OUT at QUERY
+    bytes.fill(127, query, query + MAX_DIMS);
+    bytes.fill(127, DATA, DATA + MAX_DIMS);
+    bytes.fill(-127, DATA + stride, DATA + stride + MAX_DIMS);
+    for (let i = 0; i < MAX_DIMS; i++) bytes[DATA + 2 * stride + i] = i % 2 === 0 ? 127 : -127;
+    const out = new Int32Array(memory.buffer, OUT, 3);
+    new Int8Kernel(memory).range(query, DATA, stride, 3, OUT);
+    expect(Array.from(out)).toEqual([127 * 127 * MAX_DIMS, -127 * 127 * MAX_DIMS, 0]);
+  });
+
+  it('refuses dims it cannot score', () => {
+    expect(strideOf(512)).toBe(512);
+    expect(strideOf(500)).toBe(512);
+    for (const dims of [0, -1, 1.5, Number.NaN, MAX_DIMS + 1]) {
+      expect(() => strideOf(dims)).toThrow(TypeError);
+    }
+  });
+
+  it('keeps rows in place when the memory grows under an instance, and scores the new ones', () => {
+    const dims = 32;
+    const random = seededRandom(4);
+    const memory = sharedMemory(DATA + 10 * dims);
+    const pages = memory.buffer.byteLength / PAGE_BYTES;
+    const kernel = new Int8Kernel(memory);
+    fill(new Int8Array(memory.buffer), QUERY, 1, dims, random);
+    fill(new Int8Array(memory.buffer), DATA, 10, dims, random);
+    const before = new Int32Array(10);
+    kernel.range(QUERY, DATA, dims, 10, OUT);
+    before.set(new Int32Array(memory.buffer, OUT, 10));
+    const far = pages * PAGE_BYTES + 1000 * dims; // past the first size
+    growMemory(memory, far + dims);
+    expect(memory.buffer.byteLength).toBeGreaterThan(pages * PAGE_BYTES);
+    const bytes = new Int8Array(memory.buffer);
+    fill(bytes, far, 1, dims, random);
+    kernel.range(QUERY, DATA, dims, 10, OUT);
+    expect(new Int32Array(memory.buffer, OUT, 10)).toEqual(before);
+    kernel.range(QUERY, far, dims, 1, OUT);
+    expect(new Int32Array(memory.buffer, OUT, 1)[0]).toBe(reference(bytes, QUERY, far, dims));
+  });
+
+  it('is built from the checked-in .wat (run scripts/build-simd-kernel.ts after editing it)', () => {
+    const wat = fs.readFileSync(
+      path.join(__dirname, '../../../../src/adapters/sqlite/simd/int8-dot.wat'),
+    );
+    expect(createHash('sha256').update(wat).digest('hex')).toBe(INT8_DOT_WAT_SHA256);
+    const exports = WebAssembly.Module.exports(
+      new WebAssembly.Module(Buffer.from(INT8_DOT_WASM_BASE64, 'base64')),
+    );
+    expect(exports.map((entry) => entry.name).sort()).toEqual(['list', 'range']);
+  });
+});
