@@ -2,13 +2,22 @@
  * The in-memory vector index's shared memory, as both sides see it: the main thread's writer
  * (sqlite-vector-store.ts) and the read workers' scan (sqlite-vector-reader.ts).
  *
- * Product columns live in SharedArrayBuffers, one per column, reallocated when they grow. The
- * int8 vectors live in a shared WebAssembly.Memory that the SIMD kernel (simd/int8-kernel.ts)
- * reads; it grows in place, so a vector never moves within a generation. That memory starts
- * with one scratch *lane* per reading thread (the quantized query, a list of slots to score,
- * the kernel's output), then the vectors: slot s at DATA + s * stride.
+ * Product columns live in SharedArrayBuffers, one per column, reallocated when they grow. Each
+ * vector has two codes, each in a shared WebAssembly.Memory that the SIMD kernel
+ * (simd/int8-kernel.ts) reads: int8 (`vectors`, one scale per vector) and 4-bit (`codes`, half
+ * the bytes, for the scan's first pass). A memory grows in place, so a code never moves within
+ * a generation; the two are apart because a pass streams through one contiguous run (4-bit codes
+ * interleaved with the int8 ones scanned at half the speed of their own run). Each memory
+ * starts with one scratch *lane* per reading thread (the query, a list of slots to score, the
+ * kernel's output), then the codes: slot s at `data + s * rowBytes` (MemoryLayout).
  */
-import { sharedMemory, strideOf } from './simd/int8-kernel';
+import {
+  nibbleQueryBytes,
+  nibblesOf,
+  packNibbles,
+  sharedMemory,
+  strideOf,
+} from './simd/int8-kernel';
 
 /** Index of each counter in the control array. */
 export const VERSION = 0;
@@ -37,41 +46,56 @@ export interface VectorStoreBuffers {
   readonly tagCount: SharedArrayBuffer;
   readonly pk: SharedArrayBuffer;
   readonly slotCapacity: number;
-  /** The lanes and the int8 vectors (see VectorMemoryLayout). */
+  /** The lanes and the int8 codes (see int8Layout). */
   readonly vectors: WebAssembly.Memory;
   readonly scale: SharedArrayBuffer;
+  /** The lanes and the 4-bit codes (see nibbleLayout). */
+  readonly codes: WebAssembly.Memory;
+  readonly scale4: SharedArrayBuffer;
   readonly tagCapacity: number;
   readonly tags: SharedArrayBuffer;
 }
 
-/** Byte offsets in the vectors' memory for vectors of `dims`. */
-export class VectorMemoryLayout {
-  /** Bytes per vector: dims rounded up to 16, zero past the dims. */
-  readonly stride: number;
+/** Byte offsets in one of the two memories: the lanes, then one row of codes per slot. */
+export class MemoryLayout {
   readonly laneBytes: number;
-  /** Where slot 0's vector starts. */
+  /** Where slot 0's row starts. */
   readonly data: number;
 
-  constructor(readonly dims: number) {
-    this.stride = strideOf(dims);
-    this.laneBytes = this.stride + 2 * BLOCK * 4;
+  constructor(
+    readonly dims: number,
+    /** Bytes of a lane's query. */
+    readonly queryBytes: number,
+    /** Bytes per slot. */
+    readonly rowBytes: number,
+  ) {
+    // The list holds BLOCK i32; the 4-bit kernel writes up to three i32 past a block.
+    this.laneBytes = Math.ceil(queryBytes / 16) * 16 + BLOCK * 4 + (BLOCK + 4) * 4;
     this.data = Math.ceil((LANES * this.laneBytes) / 64) * 64;
   }
 
-  /** Bytes the memory needs for `slots` vectors. */
+  /** Bytes the memory needs for `slots` rows. */
   bytesFor(slots: number): number {
-    return this.data + slots * this.stride;
+    return this.data + slots * this.rowBytes;
   }
 
-  /** Lane `lane`'s query (stride bytes), slot list and output (BLOCK i32 each). */
+  /** Lane `lane`'s query, slot list and output. */
   lane(lane: number): { query: number; list: number; out: number } {
     if (!Number.isInteger(lane) || lane < 0 || lane >= LANES) {
       throw new RangeError(`a scan lane is an integer in [0, ${LANES}), got ${lane}`);
     }
     const query = lane * this.laneBytes;
-    return { query, list: query + this.stride, out: query + this.stride + BLOCK * 4 };
+    const list = query + Math.ceil(this.queryBytes / 16) * 16;
+    return { query, list, out: list + BLOCK * 4 };
   }
 }
+
+/** The int8 codes' memory: query and rows of strideOf(dims) bytes. */
+export const int8Layout = (dims: number) => new MemoryLayout(dims, strideOf(dims), strideOf(dims));
+
+/** The 4-bit codes' memory: an i16 query, rows of nibblesOf(dims) bytes. */
+export const nibbleLayout = (dims: number) =>
+  new MemoryLayout(dims, nibbleQueryBytes(dims), nibblesOf(dims));
 
 /** Typed views over one set of buffers (the vectors' memory is read through the kernel). */
 export class Views {
@@ -86,6 +110,7 @@ export class Views {
   readonly tagCount: Int32Array;
   readonly pk: Float64Array;
   readonly scale: Float32Array;
+  readonly scale4: Float32Array;
   readonly tags: Int32Array;
 
   constructor(readonly buffers: VectorStoreBuffers) {
@@ -100,6 +125,7 @@ export class Views {
     this.tagCount = new Int32Array(buffers.tagCount);
     this.pk = new Float64Array(buffers.pk);
     this.scale = new Float32Array(buffers.scale);
+    this.scale4 = new Float32Array(buffers.scale4);
     this.tags = new Int32Array(buffers.tags);
   }
 }
@@ -111,8 +137,8 @@ export function newControl(): SharedArrayBuffer {
 }
 
 /**
- * Buffers for the given capacities. The vectors' memory is `vectors` when given (grown in
- * place by the caller), else a new one.
+ * Buffers for the given capacities. The codes' memories are `memories` when given (grown in
+ * place by the caller), else new ones.
  */
 export function allocate(
   dims: number,
@@ -120,9 +146,8 @@ export function allocate(
   rowCapacity: number,
   slotCapacity: number,
   tagCapacity: number,
-  vectors?: WebAssembly.Memory,
+  memories?: { vectors: WebAssembly.Memory; codes: WebAssembly.Memory },
 ): VectorStoreBuffers {
-  const layout = new VectorMemoryLayout(dims);
   return {
     dims,
     control,
@@ -137,8 +162,10 @@ export function allocate(
     tagCount: sab(rowCapacity * 4),
     pk: sab(rowCapacity * 8),
     slotCapacity,
-    vectors: vectors ?? sharedMemory(layout.bytesFor(slotCapacity)),
+    vectors: memories?.vectors ?? sharedMemory(int8Layout(dims).bytesFor(slotCapacity)),
     scale: sab(slotCapacity * 4),
+    codes: memories?.codes ?? sharedMemory(nibbleLayout(dims).bytesFor(slotCapacity)),
+    scale4: sab(slotCapacity * 4),
     tagCapacity,
     tags: sab(tagCapacity * 4),
   };
@@ -157,9 +184,11 @@ export function sharedBytes(b: VectorStoreBuffers): number {
     b.tagCount,
     b.pk,
     b.scale,
+    b.scale4,
     b.tags,
   ];
-  return columns.reduce((sum, buffer) => sum + buffer.byteLength, b.vectors.buffer.byteLength);
+  const memories = b.vectors.buffer.byteLength + b.codes.buffer.byteLength;
+  return columns.reduce((sum, buffer) => sum + buffer.byteLength, memories);
 }
 
 /**
@@ -171,5 +200,27 @@ export function quantize(vector: Float32Array, out: Int8Array, offset: number): 
   for (let i = 0; i < vector.length; i++) max = Math.max(max, Math.abs(vector[i]!));
   const scale = max === 0 ? 1 : max / 127;
   for (let i = 0; i < vector.length; i++) out[offset + i] = Math.round(vector[i]! / scale);
+  return scale;
+}
+
+/** The largest magnitude of a 4-bit code (codes in [-7, 7]). */
+const NIBBLE_MAX = 7;
+
+/**
+ * Quantizes `vector` to 4-bit codes with one scale (packNibbles' layout) into `out` at
+ * `offset`; returns that scale. `scratch` holds at least vector.length bytes.
+ */
+export function quantizeNibbles(
+  vector: Float32Array,
+  scratch: Int8Array,
+  out: Uint8Array,
+  offset: number,
+): number {
+  let max = 0;
+  for (let i = 0; i < vector.length; i++) max = Math.max(max, Math.abs(vector[i]!));
+  const scale = max === 0 ? 1 : max / NIBBLE_MAX;
+  const codes = scratch.subarray(0, vector.length);
+  for (let i = 0; i < vector.length; i++) codes[i] = Math.round(vector[i]! / scale);
+  packNibbles(codes, out, offset);
   return scale;
 }

@@ -28,16 +28,19 @@ import type { CompiledFilter, StoreHits } from './sqlite-vector-reader';
 import type { VectorStoreBuffers } from './sqlite-vector-layout';
 import {
   allocate,
+  int8Layout,
   newControl,
+  nibbleLayout,
   quantize,
+  quantizeNibbles,
   ROWS,
   sharedBytes,
   SLOTS,
   TAG_ENTRIES,
-  VectorMemoryLayout,
   VERSION,
   Views,
 } from './sqlite-vector-layout';
+import type { MemoryLayout } from './sqlite-vector-layout';
 
 /** What the store keeps of a product: the filter columns and its image vectors. */
 export interface StoredProduct {
@@ -90,9 +93,12 @@ export function nameHits(found: StoreHits, names: StoreNames): VectorHit[] {
  */
 export class VectorStore {
   private views: Views;
-  private readonly layout: VectorMemoryLayout;
-  /** The vectors' memory as bytes; renewed when it grows. */
+  private readonly layout: MemoryLayout;
+  private readonly nibbleLayout: MemoryLayout;
+  /** The codes' memories as bytes; renewed when they grow. */
   private vectors: Int8Array;
+  private codes: Uint8Array;
+  private readonly scratch: Int8Array;
   private rowOf = new Map<string, number>();
   /** This generation's row -> product id (see StoreNames). */
   private current: { readonly productIds: string[] } = { productIds: [] };
@@ -112,7 +118,9 @@ export class VectorStore {
       tags: 0,
     },
   ) {
-    this.layout = new VectorMemoryLayout(dims);
+    this.layout = int8Layout(dims);
+    this.nibbleLayout = nibbleLayout(dims);
+    this.scratch = new Int8Array(dims);
     const room = (n: number) => Math.max(INITIAL_ROWS, Math.ceil(n * 1.125));
     this.views = new Views(
       allocate(
@@ -124,6 +132,7 @@ export class VectorStore {
       ),
     );
     this.vectors = new Int8Array(this.views.buffers.vectors.buffer);
+    this.codes = new Uint8Array(this.views.buffers.codes.buffer);
   }
 
   get buffers(): VectorStoreBuffers {
@@ -148,10 +157,13 @@ export class VectorStore {
     const tag = control[TAG_ENTRIES]!;
     this.reserve(row + 1, slot + product.images.length, tag + product.tags.length);
     const v = this.views;
-    const { data, stride } = this.layout;
+    const { data, rowBytes } = this.layout;
+    const nibbles = this.nibbleLayout;
     product.images.forEach((image, i) => {
       const s = slot + i;
-      v.scale[s] = quantize(image.vector, this.vectors, data + s * stride);
+      v.scale[s] = quantize(image.vector, this.vectors, data + s * rowBytes);
+      const at = nibbles.data + s * nibbles.rowBytes;
+      v.scale4[s] = quantizeNibbles(image.vector, this.scratch, this.codes, at);
     });
     const tags = [...new Set(product.tags)];
     tags.forEach((name, i) => {
@@ -256,7 +268,19 @@ export class VectorStore {
       allocate(this.dims, newControl(), room(rows.length), room(slots), room(tags)),
     );
     const nextVectors = new Int8Array(next.buffers.vectors.buffer);
-    const { data, stride } = this.layout;
+    const nextCodes = new Uint8Array(next.buffers.codes.buffer);
+    const moveRows =
+      (from: Uint8Array | Int8Array, to: typeof from, layout: MemoryLayout) =>
+      (start: number, count: number, at: number) =>
+        to.set(
+          from.subarray(
+            layout.data + start * layout.rowBytes,
+            layout.data + (start + count) * layout.rowBytes,
+          ),
+          layout.data + at * layout.rowBytes,
+        );
+    const moveVectors = moveRows(this.vectors, nextVectors, this.layout);
+    const moveCodes = moveRows(this.codes, nextCodes, this.nibbleLayout);
     const productIds: string[] = [];
     const rowOf = new Map<string, number>();
     let slot = 0;
@@ -264,11 +288,10 @@ export class VectorStore {
     rows.forEach((from, to) => {
       const start = old.slotStart[from]!;
       const count = old.slotCount[from]!;
-      nextVectors.set(
-        this.vectors.subarray(data + start * stride, data + (start + count) * stride),
-        data + slot * stride,
-      );
+      moveVectors(start, count, slot);
+      moveCodes(start, count, slot);
       next.scale.set(old.scale.subarray(start, start + count), slot);
+      next.scale4.set(old.scale4.subarray(start, start + count), slot);
       const tagFrom = old.tagStart[from]!;
       const tagCount = old.tagCount[from]!;
       next.tags.set(old.tags.subarray(tagFrom, tagFrom + tagCount), tag);
@@ -293,6 +316,7 @@ export class VectorStore {
     Atomics.store(next.control, VERSION, Atomics.load(old.control, VERSION) + 1);
     this.views = next;
     this.vectors = nextVectors;
+    this.codes = nextCodes;
     this.current = { productIds };
     this.rowOf = rowOf;
     this.onGrow(next.buffers);
@@ -347,15 +371,16 @@ export class VectorStore {
     const grown = (need: number, have: number) => (need <= have ? have : Math.max(need, have * 2));
     const slotCapacity = grown(slots, old.slotCapacity);
     growMemory(old.vectors, this.layout.bytesFor(slotCapacity));
+    growMemory(old.codes, this.nibbleLayout.bytesFor(slotCapacity));
     const next = allocate(
       this.dims,
       old.control,
       grown(rows, old.rowCapacity),
       slotCapacity,
       grown(tags, old.tagCapacity),
-      old.vectors,
+      { vectors: old.vectors, codes: old.codes },
     );
-    const copy = (key: Exclude<keyof VectorStoreBuffers, 'vectors'>) =>
+    const copy = (key: Exclude<keyof VectorStoreBuffers, 'vectors' | 'codes'>) =>
       new Uint8Array(next[key] as SharedArrayBuffer).set(
         new Uint8Array(old[key] as SharedArrayBuffer),
       );
@@ -370,12 +395,14 @@ export class VectorStore {
       'tagCount',
       'pk',
       'scale',
+      'scale4',
       'tags',
     ] as const) {
       copy(key);
     }
     this.views = new Views(next);
     this.vectors = new Int8Array(next.vectors.buffer);
+    this.codes = new Uint8Array(next.codes.buffer);
     this.onGrow(next);
   }
 }

@@ -1,6 +1,7 @@
-// The WebAssembly SIMD int8 kernel of the in-memory vector index against a plain JavaScript
-// dot product: random rows, edge lengths and counts, the extreme values, rows listed out of
-// order, a memory grown under an instance; and the checked-in bytes against their .wat source.
+// The WebAssembly SIMD kernel of the in-memory vector index (int8 and 4-bit rows) against a
+// plain JavaScript dot product: random rows, edge lengths and counts, the extreme values, rows
+// listed out of order, a memory grown under an instance; and the checked-in bytes against their
+// .wat source.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,6 +13,9 @@ import {
   growMemory,
   Int8Kernel,
   MAX_DIMS,
+  nibbleQueryBytes,
+  nibblesOf,
+  packNibbles,
   PAGE_BYTES,
   sharedMemory,
   strideOf,
@@ -138,6 +142,88 @@ describe('Int8Kernel', () => {
     const exports = WebAssembly.Module.exports(
       new WebAssembly.Module(Buffer.from(INT8_DOT_WASM_BASE64, 'base64')),
     );
-    expect(exports.map((entry) => entry.name).sort()).toEqual(['list', 'range']);
+    expect(exports.map((entry) => entry.name).sort()).toEqual(['list', 'list4', 'range', 'range4']);
+  });
+});
+
+describe('Int8Kernel, 4-bit rows', () => {
+  /** `rows` random 4-bit rows packed at `at`; returns their values. */
+  function fillNibbles(
+    bytes: Uint8Array,
+    at: number,
+    rows: number,
+    dims: number,
+    random: () => number,
+  ) {
+    return Array.from({ length: rows }, (_, r) => {
+      const values = Int8Array.from({ length: dims }, () => Math.round(random() * 14) - 7);
+      packNibbles(values, bytes, at + r * nibblesOf(dims));
+      return values;
+    });
+  }
+
+  /** A random int8 query written as the 4-bit kernel's i16 query at QUERY; returns it. */
+  function setQuery(memory: WebAssembly.Memory, dims: number, random: () => number) {
+    const query = Int8Array.from({ length: dims }, () => Math.round(random() * 254) - 127);
+    new Int16Array(memory.buffer, QUERY, nibbleQueryBytes(dims) / 2).fill(0).set(query);
+    return query;
+  }
+
+  /** What the kernel returns: the dot plus 8 * sum(query). */
+  const expected = (query: Int8Array, values: Int8Array) =>
+    values.reduce((sum, value, i) => sum + query[i]! * (value + 8), 0);
+
+  it.each([1, 17, 31, 32, 33, 100, 512, 777])(
+    'scores consecutive rows exactly, %i dims, every count from 0 to 9 and 1,023',
+    (dims) => {
+      const random = seededRandom(100 + dims);
+      const bytes = nibblesOf(dims);
+      const memory = sharedMemory(DATA + 1024 * bytes);
+      const rows = fillNibbles(new Uint8Array(memory.buffer), DATA, 1023, dims, random);
+      const query = setQuery(memory, dims, random);
+      const kernel = new Int8Kernel(memory);
+      const out = new Int32Array(memory.buffer, OUT, 1024 + 4);
+      for (const count of [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 1023]) {
+        out.fill(-1);
+        const first = count === 1023 ? 0 : 1;
+        kernel.range4(QUERY, DATA + first * bytes, bytes, count, OUT);
+        expect(Array.from(out.subarray(0, count))).toEqual(
+          rows.slice(first, first + count).map((values) => expected(query, values)),
+        );
+        // Whole groups of four are written; never past them.
+        expect(out[Math.ceil(count / 4) * 4]).toBe(-1);
+      }
+    },
+  );
+
+  it('scores listed rows in the list’s order, repeats included, and reads no row past them', () => {
+    const dims = 64;
+    const bytes = nibblesOf(dims);
+    const random = seededRandom(7);
+    // The last row ends the memory: a read past a listed row would trap.
+    const memory = sharedMemory(DATA + 100 * bytes);
+    const last = memory.buffer.byteLength / bytes - 1 - DATA / bytes;
+    const rows = fillNibbles(new Uint8Array(memory.buffer), DATA, last + 1, dims, random);
+    const query = setQuery(memory, dims, random);
+    const kernel = new Int8Kernel(memory);
+    const out = new Int32Array(memory.buffer, OUT, 16);
+    const listed = new Int32Array(memory.buffer, LIST, 16);
+    for (const picks of [
+      [],
+      [last],
+      [99, 0, 42],
+      [7, 7, 3, last, 1],
+      [9, 8, 7, 6, 5, 4, 3, 2, 1],
+    ]) {
+      listed.set(picks);
+      kernel.list4(QUERY, DATA, bytes, LIST, picks.length, OUT);
+      expect(Array.from(out.subarray(0, picks.length))).toEqual(
+        picks.map((row) => expected(query, rows[row]!)),
+      );
+    }
+    kernel.range4(QUERY, DATA + (last - 2) * bytes, bytes, 3, OUT);
+    expect(Array.from(out.subarray(0, 3))).toEqual(
+      rows.slice(last - 2).map((values) => expected(query, values)),
+    );
   });
 });
