@@ -11,13 +11,7 @@
  * starts with one scratch *lane* per reading thread (the query, a list of slots to score, the
  * kernel's output), then the codes: slot s at `data + s * rowBytes` (MemoryLayout).
  */
-import {
-  nibbleQueryBytes,
-  nibblesOf,
-  packNibbles,
-  sharedMemory,
-  strideOf,
-} from './simd/int8-kernel';
+import { nibbleQueryBytes, nibblesOf, sharedMemory, strideOf } from './simd/int8-kernel';
 
 /** Index of each counter in the control array. */
 export const VERSION = 0;
@@ -207,20 +201,27 @@ export function quantize(vector: Float32Array, out: Int8Array, offset: number): 
 const NIBBLE_MAX = 7;
 
 /**
- * Quantizes `vector` to 4-bit codes with one scale (packNibbles' layout) into `out` at
- * `offset`; returns that scale. `scratch` holds at least vector.length bytes.
+ * Quantizes `vector` to 4-bit codes with one scale, packed as packNibbles packs them, into
+ * `out` at `offset`; returns that scale. (Packs as it goes: a build at open runs it per photo.)
  */
-export function quantizeNibbles(
-  vector: Float32Array,
-  scratch: Int8Array,
-  out: Uint8Array,
-  offset: number,
-): number {
+export function quantizeNibbles(vector: Float32Array, out: Uint8Array, offset: number): number {
+  const dims = vector.length;
   let max = 0;
-  for (let i = 0; i < vector.length; i++) max = Math.max(max, Math.abs(vector[i]!));
+  for (let i = 0; i < dims; i++) max = Math.max(max, Math.abs(vector[i]!));
   const scale = max === 0 ? 1 : max / NIBBLE_MAX;
-  const codes = scratch.subarray(0, vector.length);
-  for (let i = 0; i < vector.length; i++) codes[i] = Math.round(vector[i]! / scale);
-  packNibbles(codes, out, offset);
+  const inverse = 1 / scale;
+  const groups = Math.ceil(dims / 32);
+  for (let group = 0; group < groups; group++) {
+    for (let lane = 0; lane < 8; lane++) {
+      let word = 0;
+      for (let k = 0; k < 4; k++) {
+        const at = group * 32 + 8 * k + lane;
+        const code = at < dims ? Math.round(vector[at]! * inverse) : 0;
+        word |= (code + 8) << (4 * k);
+      }
+      out[offset + group * 16 + 2 * lane] = word & 0xff;
+      out[offset + group * 16 + 2 * lane + 1] = word >>> 8;
+    }
+  }
   return scale;
 }

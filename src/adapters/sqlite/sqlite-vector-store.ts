@@ -98,7 +98,6 @@ export class VectorStore {
   /** The codes' memories as bytes; renewed when they grow. */
   private vectors: Int8Array;
   private codes: Uint8Array;
-  private readonly scratch: Int8Array;
   private rowOf = new Map<string, number>();
   /** This generation's row -> product id (see StoreNames). */
   private current: { readonly productIds: string[] } = { productIds: [] };
@@ -120,7 +119,6 @@ export class VectorStore {
   ) {
     this.layout = int8Layout(dims);
     this.nibbleLayout = nibbleLayout(dims);
-    this.scratch = new Int8Array(dims);
     const room = (n: number) => Math.max(INITIAL_ROWS, Math.ceil(n * 1.125));
     this.views = new Views(
       allocate(
@@ -163,7 +161,7 @@ export class VectorStore {
       const s = slot + i;
       v.scale[s] = quantize(image.vector, this.vectors, data + s * rowBytes);
       const at = nibbles.data + s * nibbles.rowBytes;
-      v.scale4[s] = quantizeNibbles(image.vector, this.scratch, this.codes, at);
+      v.scale4[s] = quantizeNibbles(image.vector, this.codes, at);
     });
     const tags = [...new Set(product.tags)];
     tags.forEach((name, i) => {

@@ -20,7 +20,8 @@ import {
   sharedMemory,
   strideOf,
 } from '../../../../src/adapters/sqlite/simd/int8-kernel';
-import { seededRandom } from '../../../helpers/product-fixtures';
+import { quantizeNibbles } from '../../../../src/adapters/sqlite/sqlite-vector-layout';
+import { randomUnitVector, seededRandom } from '../../../helpers/product-fixtures';
 
 /** `rows` vectors of `dims` random components in [-127, 127], zero-padded to the stride. */
 function fill(bytes: Int8Array, at: number, rows: number, dims: number, random: () => number) {
@@ -226,4 +227,20 @@ describe('Int8Kernel, 4-bit rows', () => {
       rows.slice(last - 2).map((values) => expected(query, values)),
     );
   });
+
+  it.each([5, 17, 512])(
+    'gets from quantizeNibbles the layout packNibbles writes, %i dims',
+    (dims) => {
+      const vector = randomUnitVector(dims, seededRandom(dims));
+      const packed = new Uint8Array(nibblesOf(dims));
+      const scale = quantizeNibbles(vector, packed, 0);
+      const max = Math.max(...Array.from(vector, Math.abs));
+      expect(scale).toBeCloseTo(max / 7, 9);
+      const codes = Int8Array.from(vector, (value) => Math.round(value / scale));
+      expect(Math.max(...Array.from(codes, Math.abs))).toBe(7);
+      const expected = new Uint8Array(nibblesOf(dims));
+      packNibbles(codes, expected, 0);
+      expect(packed).toEqual(expected);
+    },
+  );
 });
