@@ -23,7 +23,7 @@ const CONTROL_LENGTH = 4;
 /** Slots one kernel call scores at most (the size of a lane's list and output). */
 export const BLOCK = 1024;
 /** Scratch lanes: one per thread that scans at once (SQLITE_READ_WORKERS is at most 64). */
-export const LANES = 64;
+const LANES = 64;
 
 /** The shared buffers, as handed to a worker (structured clone shares, never copies, them). */
 export interface VectorStoreBuffers {
@@ -124,7 +124,7 @@ export class Views {
   }
 }
 
-export const sab = (bytes: number) => new SharedArrayBuffer(Math.max(8, bytes));
+const sab = (bytes: number) => new SharedArrayBuffer(Math.max(8, bytes));
 
 export function newControl(): SharedArrayBuffer {
   return sab(CONTROL_LENGTH * 4);
