@@ -15,7 +15,7 @@ import Database from 'better-sqlite3';
 import { SqliteExactVectors } from '../src/adapters/sqlite/sqlite-exact-vectors';
 import { CATALOG_FILE, SqliteProductIndex } from '../src/adapters/sqlite/sqlite-product-index';
 import type { VectorStore } from '../src/adapters/sqlite/sqlite-vector-store';
-import { VectorStoreReader } from '../src/adapters/sqlite/sqlite-vector-store';
+import { VectorStoreReader } from '../src/adapters/sqlite/sqlite-vector-reader';
 import { ProductWriter } from '../src/adapters/sqlite/sqlite-writes';
 import type { ProductDocument } from '../src/domain/product';
 import type { ProductFilter } from '../src/domain/search';

@@ -7,7 +7,8 @@ import Database from 'better-sqlite3';
 import { SqliteExactVectors } from '../../src/adapters/sqlite/sqlite-exact-vectors';
 import { migrate } from '../../src/adapters/sqlite/sqlite-schema';
 import type { StoredProduct } from '../../src/adapters/sqlite/sqlite-vector-store';
-import { VectorStore, VectorStoreReader } from '../../src/adapters/sqlite/sqlite-vector-store';
+import { VectorStoreReader } from '../../src/adapters/sqlite/sqlite-vector-reader';
+import { VectorStore } from '../../src/adapters/sqlite/sqlite-vector-store';
 import { ProductWriter } from '../../src/adapters/sqlite/sqlite-writes';
 import { makeProduct } from './product-fixtures';
 

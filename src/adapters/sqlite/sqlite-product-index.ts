@@ -88,8 +88,9 @@ function checkOptions(options: SqliteProductIndexOptions): void {
  * The embedded ProductIndex: one SQLite file (better-sqlite3 + sqlite-vec + FTS5), zero setup.
  * Writes, getMany and getImageVectors run synchronously on the main connection, each one short
  * statement or transaction; WAL + synchronous=FULL make every resolved write durable.
- * kNN searches scan an in-memory vector index (sqlite-vector-store.ts: int8 scan, exact
- * re-score from SQLite) on `readWorkers` threads sharing one copy of it; the index is rebuilt from SQLite
+ * kNN searches scan an in-memory vector index (sqlite-vector-store.ts: 4-bit then int8 SIMD
+ * scan, exact re-score from SQLite) on `readWorkers` threads sharing one copy of it, one search
+ * split across them on large catalogs (sqlite-read-client.ts); the index is rebuilt from SQLite
  * at every open and updated by every write before it resolves. BM25 runs on its own thread.
  */
 export class SqliteProductIndex implements ProductIndex {

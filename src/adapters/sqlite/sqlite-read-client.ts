@@ -16,7 +16,9 @@ import type { SerializedError, StopReason } from '../../lib/worker-rpc';
 import { WorkerClient } from '../../lib/worker-rpc';
 import type { KeywordQuery, VectorQuery } from '../../ports/product-index.port';
 import type { SqliteReadApi, SqliteReadWorkerData } from './sqlite-read.worker';
-import type { VectorStore, VectorStoreBuffers } from './sqlite-vector-store';
+import type { VectorStoreBuffers } from './sqlite-vector-layout';
+import type { CompiledFilter, StoreHits } from './sqlite-vector-reader';
+import type { StoreNames, VectorStore } from './sqlite-vector-store';
 import { nameHits } from './sqlite-vector-store';
 
 /**
@@ -46,6 +48,12 @@ function candidatesFor(k: number): number {
   return 2 * k + 64;
 }
 
+/**
+ * Below this many rows one worker scans them all: splitting costs a message round more (about
+ * 0.1-0.2 ms) than such a scan saves.
+ */
+export const SPLIT_MIN_ROWS = 16384;
+
 interface Lane {
   readonly rpc: WorkerClient<SqliteReadApi>;
   pending: number;
@@ -54,7 +62,10 @@ interface Lane {
 /**
  * The read workers: `vectorWorkers` threads scanning the shared vector index, and one keyword
  * thread with its own connection, so BM25 never waits behind a scan. A kNN search goes to the
- * vector worker with the fewest searches in flight. One dead thread makes the whole read side
+ * vector worker with the fewest searches in flight, or, on a catalog of SPLIT_MIN_ROWS rows or
+ * more, to every vector worker, each scanning its share of the rows, and then the merged best
+ * rows to the least busy one for the exact re-score: one search uses every core, and concurrent
+ * searches take turns on each worker (calls run in arrival order). One dead thread makes the whole read side
  * INDEX_UNAVAILABLE (WORKER_EXITED), as with one thread: every pending and later search fails.
  */
 export class SqliteReadClient {
@@ -83,8 +94,8 @@ export class SqliteReadClient {
       });
     const starts = [
       begin({ file, busyTimeoutMs }),
-      ...Array.from({ length: vectorWorkers }, () =>
-        begin({ file, busyTimeoutMs, store: store.buffers }),
+      ...Array.from({ length: vectorWorkers }, (_, lane) =>
+        begin({ file, busyTimeoutMs, store: store.buffers, lane }),
       ),
     ];
     const settled = await Promise.allSettled(starts);
@@ -108,15 +119,15 @@ export class SqliteReadClient {
     const filter = this.store.compile(query.filter);
     this.check();
     if (filter === null) return [];
-    const lane = this.vectors.reduce((best, lane) => (lane.pending < best.pending ? lane : best));
-    // The rows the worker returns number the buffers it holds when this call arrives (the last
-    // ones sent before it), named by the names of that generation.
+    // The rows the workers return number the buffers they hold when these calls arrive (the
+    // last ones sent before them), named by the names of that generation.
     const names = this.store.names;
-    const found = await this.call(lane, () =>
-      lane.rpc.call('searchVector', [
-        { vector: query.vector.slice(), filter, candidates: candidatesFor(k) },
-      ]),
-    );
+    const published = this.store.rows;
+    const search = { vector: query.vector, filter, candidates: candidatesFor(k) };
+    const found =
+      this.vectors.length > 1 && published >= SPLIT_MIN_ROWS
+        ? await this.splitSearch(search, names, published)
+        : await this.onLeastBusy((lane) => lane.rpc.call('searchVector', [search]));
     const hits = nameHits(found, names);
     hits.sort(
       (a, b) =>
@@ -126,6 +137,42 @@ export class SqliteReadClient {
     const page = hits.slice(0, k);
     const min = query.minSimilarity;
     return min === undefined ? page : page.filter((hit) => hit.similarity >= min);
+  }
+
+  /**
+   * Each vector worker scans an equal share of the `published` rows (the rows whose pks
+   * `names` holds; later ones were written after this search started), then the best
+   * `candidates` of all shares are re-scored on one worker.
+   */
+  private async splitSearch(
+    search: { vector: Float32Array; filter: CompiledFilter; candidates: number },
+    names: StoreNames,
+    published: number,
+  ): Promise<StoreHits> {
+    const parts = this.vectors.length;
+    const scans = await Promise.all(
+      this.vectors.map((lane, i) => {
+        const from = Math.floor((i * published) / parts);
+        const to = Math.floor(((i + 1) * published) / parts);
+        return this.call(lane, () => lane.rpc.call('scanVector', [{ ...search, from, to }]));
+      }),
+    );
+    const merged = scans.flatMap(({ rows, scores }) =>
+      Array.from(rows, (row, i) => ({ row, score: scores[i]! })),
+    );
+    merged.sort((a, b) => b.score - a.score);
+    const best = merged.slice(0, search.candidates);
+    const rows = Int32Array.from(best, (entry) => entry.row);
+    const pks = Float64Array.from(best, (entry) => names.pks[entry.row]!);
+    return this.onLeastBusy((lane) =>
+      lane.rpc.call('rescoreVector', [{ vector: search.vector, rows, pks }]),
+    );
+  }
+
+  /** Runs `work` on the vector worker with the fewest calls in flight. */
+  private onLeastBusy<T>(work: (lane: Lane) => Promise<T>): Promise<T> {
+    const lane = this.vectors.reduce((best, lane) => (lane.pending < best.pending ? lane : best));
+    return this.call(lane, () => work(lane));
   }
 
   searchKeyword(query: KeywordQuery): Promise<KeywordHit[]> {

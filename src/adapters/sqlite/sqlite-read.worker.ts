@@ -18,8 +18,15 @@ import type { KeywordQuery } from '../../ports/product-index.port';
 import { translateSqliteError } from './sqlite-errors';
 import { SqliteExactVectors } from './sqlite-exact-vectors';
 import { KeywordSearch } from './sqlite-keyword-search';
-import type { StoreHits, StoreQuery, VectorStoreBuffers } from './sqlite-vector-store';
-import { VectorStoreReader } from './sqlite-vector-store';
+import type { VectorStoreBuffers } from './sqlite-vector-layout';
+import type {
+  RescoreQuery,
+  ScanHits,
+  ScanQuery,
+  StoreHits,
+  StoreQuery,
+} from './sqlite-vector-reader';
+import { VectorStoreReader } from './sqlite-vector-reader';
 
 /** What the read thread is started with. */
 export interface SqliteReadWorkerData {
@@ -27,11 +34,18 @@ export interface SqliteReadWorkerData {
   readonly busyTimeoutMs: number;
   /** Set for a vector worker: the shared index it scans. Unset: the keyword worker. */
   readonly store?: VectorStoreBuffers;
+  /** A vector worker's scratch lane in the shared memory: its index among the vector workers. */
+  readonly lane?: number;
 }
 
 /** The read thread's API. Errors are AppErrors from translateSqliteError. */
 export interface SqliteReadApi {
+  /** Scans every row and re-scores the best. */
   searchVector(query: StoreQuery): StoreHits;
+  /** One part of a split search: scans a range of rows, no re-score. */
+  scanVector(query: ScanQuery): ScanHits;
+  /** The other part: re-scores the rows that the parts' scans found best. */
+  rescoreVector(query: RescoreQuery): StoreHits;
   searchKeyword(query: KeywordQuery): KeywordHit[];
   /** Switches a vector worker to grown buffers. */
   adopt(buffers: VectorStoreBuffers): void;
@@ -73,12 +87,21 @@ function translated<Q, R>(operation: string, search: (query: Q) => R): (query: Q
 serve<SqliteReadApi, SqliteReadWorkerData>((data) => {
   const buffers = data.store;
   if (buffers !== undefined) {
-    const store = open(data, (db) => new VectorStoreReader(buffers, new SqliteExactVectors(db)));
+    const store = open(
+      data,
+      (db) => new VectorStoreReader(buffers, new SqliteExactVectors(db), data.lane ?? 0),
+    );
+    const moved = (hits: StoreHits) =>
+      new Transfer(hits, [hits.rows.buffer, hits.similarities.buffer] as ArrayBuffer[]);
     return {
-      searchVector: translated('searchVector', (query: StoreQuery) => {
-        const hits = store.search(query);
-        return new Transfer(hits, [hits.rows.buffer, hits.similarities.buffer] as ArrayBuffer[]);
+      searchVector: translated('searchVector', (query: StoreQuery) => moved(store.search(query))),
+      scanVector: translated('scanVector', (query: ScanQuery) => {
+        const hits = store.scan(query);
+        return new Transfer(hits, [hits.rows.buffer, hits.scores.buffer] as ArrayBuffer[]);
       }),
+      rescoreVector: translated('rescoreVector', (query: RescoreQuery) =>
+        moved(store.rescore(query)),
+      ),
       searchKeyword: () => notHere('searchKeyword'),
       adopt: (next: VectorStoreBuffers) => store.adopt(next),
     };
@@ -86,6 +109,8 @@ serve<SqliteReadApi, SqliteReadWorkerData>((data) => {
   const keywords = open(data, (db) => new KeywordSearch(db));
   return {
     searchVector: () => notHere('searchVector'),
+    scanVector: () => notHere('scanVector'),
+    rescoreVector: () => notHere('rescoreVector'),
     searchKeyword: translated('searchKeyword', (query: KeywordQuery) => keywords.search(query)),
     adopt: () => notHere('adopt'),
   };

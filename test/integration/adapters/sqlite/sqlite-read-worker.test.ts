@@ -104,12 +104,13 @@ describe('SqliteProductIndex searches on a worker thread, over 20k images x 512 
   it('fails pending and later searches as WORKER_EXITED when the thread dies, and ping too', async () => {
     const vector = randomVector();
     // Spread over the two vector workers (fewest in flight first), so even ones queue on the
-    // first: the last of them cannot finish before the kill.
-    const searches = Array.from({ length: 8 }, () =>
+    // first: the last of them cannot finish before the kill (a scan here takes a few ms, so
+    // 40 of them queue there, not 4).
+    const searches = Array.from({ length: 80 }, () =>
       index.searchVector({ vector, filter: {}, k: 10 }).catch((error: unknown) => error),
     );
     await readWorker(index).terminate();
-    const last = await searches[6];
+    const last = await searches[78];
     expect(isAppError(last) && last.code).toBe('INDEX_UNAVAILABLE');
     expect(isAppError(last) && last.details.reason).toBe('WORKER_EXITED');
     const later = await rejectionOf(index.searchKeyword({ text: 'product', filter: {}, k: 5 }));

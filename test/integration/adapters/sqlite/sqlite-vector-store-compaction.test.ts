@@ -2,10 +2,10 @@
 // product leaves a dead row, and once dead rows outnumber live ones the live rows move to new
 // buffers. Memory stays bounded, every search finds the same products, and a search that was
 // sent before a compaction still maps its rows with the names of the buffers it scanned.
+import type { VectorStoreReader } from '../../../../src/adapters/sqlite/sqlite-vector-reader';
 import type {
   StoredProduct,
   VectorStore,
-  VectorStoreReader,
 } from '../../../../src/adapters/sqlite/sqlite-vector-store';
 import { axisVector } from '../../../helpers/product-fixtures';
 import { VectorStoreWithCatalog } from '../../../helpers/vector-store-with-catalog';

@@ -2,10 +2,8 @@
 // a search's int8 scan and its SQLite read (real store, real in-memory SQLite with the real
 // schema and writer; the write runs at that moment through the reader's re-score hook).
 import { cosine } from 'simsimd';
-import type {
-  StoredProduct,
-  VectorStoreReader,
-} from '../../../../src/adapters/sqlite/sqlite-vector-store';
+import type { VectorStoreReader } from '../../../../src/adapters/sqlite/sqlite-vector-reader';
+import type { StoredProduct } from '../../../../src/adapters/sqlite/sqlite-vector-store';
 import { nameHits } from '../../../../src/adapters/sqlite/sqlite-vector-store';
 import { axisVector } from '../../../helpers/product-fixtures';
 import { VectorStoreWithCatalog } from '../../../helpers/vector-store-with-catalog';
