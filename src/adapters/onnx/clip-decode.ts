@@ -12,6 +12,7 @@ import {
   UnsupportedMediaTypeError,
 } from '../../errors/app-error';
 import { heifDeclaredSizes } from '../../lib/heif-header';
+import type { PhotoFormat } from '../../lib/image-sniff';
 import { describeNonPhoto, PHOTO_FORMATS, sniffPhotoFormat } from '../../lib/image-sniff';
 import { cmykToRgb, gifTransparentColour, rgbaToRgbUnderColour } from './clip-colour';
 
@@ -95,8 +96,9 @@ export async function guarded<T>(maxInputPixels: number, step: () => Promise<T>)
  * photo formats: SVG, PDF and the other formats libvips could render cost seconds and hundreds
  * of megabytes before being refused after the fact.
  */
-function refuseNonPhoto(bytes: Uint8Array): void {
-  if (sniffPhotoFormat(bytes) !== undefined) return;
+function refuseNonPhoto(bytes: Uint8Array): PhotoFormat {
+  const format = sniffPhotoFormat(bytes);
+  if (format !== undefined) return format;
   const detected = describeNonPhoto(bytes);
   throw new UnsupportedMediaTypeError(
     detected === 'empty'
@@ -107,13 +109,11 @@ function refuseNonPhoto(bytes: Uint8Array): void {
 }
 
 /**
- * Refuses an AVIF/HEIF whose header declares a size over the pixel limit or libvips' largest
+ * Refuses an AVIF/HEIF (the caller sniffed it) whose header declares a size over the pixel limit or libvips' largest
  * side, before libvips reads it: past those, libheif fails only after GLib has printed a
  * CRITICAL line to stderr (outside the structured log) for each attempt.
  */
 function refuseDeclaredOversize(bytes: Uint8Array, maxInputPixels: number): void {
-  const format = sniffPhotoFormat(bytes);
-  if (format !== 'avif' && format !== 'heif') return;
   for (const { width, height } of heifDeclaredSizes(bytes)) {
     if (width > MAX_SIDE || height > MAX_SIDE || width * height > maxInputPixels) {
       throw new PayloadTooLargeError(`image declares ${width}x${height} pixels`, {
@@ -131,8 +131,8 @@ function refuseDeclaredOversize(bytes: Uint8Array, maxInputPixels: number): void
  * a hostile upload under load is refused at once instead of queueing behind real photos.
  */
 export function refuseFromBytes(bytes: Uint8Array, maxInputPixels: number): void {
-  refuseNonPhoto(bytes);
-  refuseDeclaredOversize(bytes, maxInputPixels);
+  const format = refuseNonPhoto(bytes);
+  if (format === 'avif' || format === 'heif') refuseDeclaredOversize(bytes, maxInputPixels);
 }
 
 /**
