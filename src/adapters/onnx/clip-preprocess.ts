@@ -178,9 +178,21 @@ async function resampleBox(
   return asBuffer(await pilResizeCrop(rgb, width, height, win, filter, box));
 }
 
-/** (v / 255 - mean) / std for every 8-bit value v of one channel, as float32. */
+const channelTables = new Map<string, Float32Array>();
+
+/**
+ * (v / 255 - mean) / std for every 8-bit value v of one channel, as float32: built once per
+ * (mean, std), as every photo of a model uses the same three (rgbToChw ran once per photo, and
+ * on the ONNX Runtime thread once per row of every batch, each time building them anew).
+ */
 function channelTable(mean: number, std: number): Float32Array {
-  return Float32Array.from({ length: 256 }, (_, v) => (v / 255 - mean) / std);
+  const key = `${mean} ${std}`;
+  let table = channelTables.get(key);
+  if (table === undefined) {
+    table = Float32Array.from({ length: 256 }, (_, v) => (v / 255 - mean) / std);
+    channelTables.set(key, table);
+  }
+  return table;
 }
 
 /**
