@@ -49,7 +49,7 @@ function discardLimit(options: UploadOptions | undefined): number {
   const perFile = options?.maxFileSize ?? 0;
   const files = options?.maxFiles ?? 0;
   const bodies = Number.isFinite(perFile * files) ? perFile * files : 0;
-  return Math.max(bodies, 0) + 1024 * 1024 + (options?.maxFieldSize ?? 1024 * 1024);
+  return bodies + 1024 * 1024 + (options?.maxFieldSize ?? 1024 * 1024);
 }
 
 /**

@@ -103,11 +103,6 @@ export class OnnxTower {
     readonly info: TowerInfo,
   ) {}
 
-  /** mean/std per RGB channel, for photos sent as 8-bit pixels (visual towers only). */
-  private get normalisation(): Normalisation | undefined {
-    return this.spec.normalisation;
-  }
-
   /** Opens the tower's session inside `worker` (see ort-session-client.ts for why not here). */
   static async create(
     spec: TowerSpec,
@@ -137,10 +132,11 @@ export class OnnxTower {
 
   private tensor(data: Float32Array | Int32Array | Uint8Array, rows: number): InputTensor {
     if (data instanceof Uint8Array) {
-      if (this.normalisation === undefined || this.info.inputType !== 'float32') {
+      const { normalisation } = this.spec;
+      if (normalisation === undefined || this.info.inputType !== 'float32') {
         throw new TypeError(`${this.spec.file}: 8-bit pixels need a float32 input and mean/std`);
       }
-      return { type: 'rgb8', data, dims: [rows, ...this.spec.rowShape], ...this.normalisation };
+      return { type: 'rgb8', data, dims: [rows, ...this.spec.rowShape], ...normalisation };
     }
     const dims = [rows, ...this.spec.rowShape];
     switch (this.info.inputType) {

@@ -132,7 +132,7 @@ export class IndexingService {
     good.forEach((p, n) => {
       const found = vectors[n]!;
       if (isAppError(found)) docs.set(p, found);
-      else docs.set(p, this.document(p, found, existing[n] ?? null, stamp));
+      else docs.set(p, this.document(p, found, existingOf(p), stamp));
     });
     const writable = good.filter((p) => !isAppError(docs.get(p)));
     // A product whose fields and photos are what is stored already is not written again: a
