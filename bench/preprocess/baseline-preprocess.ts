@@ -3,7 +3,8 @@
  * src/adapters/onnx/clip-preprocess.ts), kept here only as the benchmark's baseline: plain
  * photos decoded, reduced (libvips cubic, JPEG shrink-on-load when the reduction allows it)
  * and cropped in one sharp pipeline; enlargements through the JavaScript port of PIL's
- * resampler (baseline-js-resample.ts). Not used by the service.
+ * resampler (baseline-js-resample.ts). Where the pixels go (planResize) is unchanged and comes
+ * from src. Not used by the service.
  */
 import sharp from 'sharp';
 import type { KernelEnum, Metadata } from 'sharp';
@@ -16,6 +17,7 @@ import {
   isPlainRgb,
   sharpOptions,
 } from '../../src/adapters/onnx/clip-decode';
+import { planResize } from '../../src/adapters/onnx/clip-preprocess';
 import type { Interpolation, PreprocessConfig } from '../../src/adapters/onnx/model-config';
 import { pilResizeCrop, PIL_FILTERS } from './baseline-js-resample';
 import type { PilFilter } from './baseline-js-resample';
@@ -26,41 +28,6 @@ const KERNELS: Record<Interpolation, keyof KernelEnum> = {
   nearest: 'nearest',
   lanczos: 'lanczos3',
 };
-
-interface ResizePlan {
-  readonly resizeWidth: number;
-  readonly resizeHeight: number;
-  readonly left: number;
-  readonly top: number;
-}
-
-/** Python's round(): half to even, as torchvision's CenterCrop uses it. */
-function roundHalfEven(value: number): number {
-  const floor = Math.floor(value);
-  const diff = value - floor;
-  if (diff !== 0.5) return Math.round(value);
-  return floor % 2 === 0 ? floor : floor + 1;
-}
-
-/** Where torchvision's Resize(size) + CenterCrop(size) (or a squash) put the pixels. */
-function planResize(
-  width: number,
-  height: number,
-  size: number,
-  mode: 'shortest' | 'squash',
-): ResizePlan {
-  if (mode === 'squash') return { resizeWidth: size, resizeHeight: size, left: 0, top: 0 };
-  const portrait = width <= height;
-  const long = Math.trunc((size * (portrait ? height : width)) / (portrait ? width : height));
-  const resizeWidth = portrait ? size : long;
-  const resizeHeight = portrait ? long : size;
-  return {
-    resizeWidth,
-    resizeHeight,
-    left: roundHalfEven((resizeWidth - size) / 2),
-    top: roundHalfEven((resizeHeight - size) / 2),
-  };
-}
 
 /** Decode, orient, resize, crop and convert to 8-bit RGB in one sharp pipeline. */
 async function resizeInOnePass(
