@@ -19,12 +19,18 @@ interface Box {
   readonly end: number;
 }
 
-/** The boxes between `from` and `to`; stops at the first malformed one. */
-function boxes(bytes: Uint8Array, from: number, to: number): Box[] {
+/**
+ * Boxes read per level at most. A real header holds a handful per level (ftyp, meta, mdat; a few
+ * properties per image); a hostile 10 MB upload of 8-byte boxes would otherwise be walked box
+ * by box, a million of them.
+ */
+const MAX_BOXES_PER_LEVEL = 4096;
+
+/** The boxes between `from` and `to`, in order; stops at the first malformed one. */
+function* boxes(bytes: Uint8Array, from: number, to: number): Generator<Box> {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const found: Box[] = [];
   let at = from;
-  while (at + 8 <= to) {
+  for (let n = 0; n < MAX_BOXES_PER_LEVEL && at + 8 <= to; n++) {
     let size = view.getUint32(at);
     let header = 8;
     if (size === 1) {
@@ -43,10 +49,9 @@ function boxes(bytes: Uint8Array, from: number, to: number): Box[] {
       bytes[at + 6]!,
       bytes[at + 7]!,
     );
-    found.push({ type, start: at + header, end: at + size });
+    yield { type, start: at + header, end: at + size };
     at += size;
   }
-  return found;
 }
 
 function child(
@@ -56,7 +61,10 @@ function child(
   skip = 0,
 ): Box | undefined {
   if (parent === undefined) return undefined;
-  return boxes(bytes, parent.start + skip, parent.end).find((box) => box.type === type);
+  for (const box of boxes(bytes, parent.start + skip, parent.end)) {
+    if (box.type === type) return box;
+  }
+  return undefined;
 }
 
 /** Every `ispe` size in the file's header (empty when it has none or is not box-structured). */
@@ -66,7 +74,7 @@ export function heifDeclaredSizes(bytes: Uint8Array): DeclaredSize[] {
   const properties = child(bytes, child(bytes, child(bytes, top, 'meta'), 'iprp', 4), 'ipco');
   if (properties === undefined) return [];
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return boxes(bytes, properties.start, properties.end)
+  return [...boxes(bytes, properties.start, properties.end)]
     .filter((box) => box.type === 'ispe' && box.end - box.start >= 12)
     .map((box) => ({
       width: view.getUint32(box.start + 4),

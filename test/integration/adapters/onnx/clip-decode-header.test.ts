@@ -49,6 +49,31 @@ describe('sizes an AVIF declares', () => {
     }
   });
 
+  it('walks at most 4,096 boxes per level: a header of tiny boxes costs little', () => {
+    const box = (type: string, payload: Buffer = Buffer.alloc(0)): Buffer => {
+      const head = Buffer.alloc(8);
+      head.writeUInt32BE(8 + payload.length, 0);
+      head.write(type, 4, 'latin1');
+      return Buffer.concat([head, payload]);
+    };
+    const ispe = Buffer.alloc(12);
+    ispe.writeUInt32BE(640, 4);
+    ispe.writeUInt32BE(480, 8);
+    const meta = box(
+      'meta',
+      Buffer.concat([Buffer.alloc(4), box('iprp', box('ipco', box('ispe', ispe)))]),
+    );
+    const file = (padding: number): Buffer =>
+      Buffer.concat([
+        box('ftyp', Buffer.from('avif\0\0\0\0', 'latin1')),
+        ...Array.from({ length: padding }, () => box('free')),
+        meta,
+      ]);
+    expect(heifDeclaredSizes(file(100))).toEqual([{ width: 640, height: 480 }]);
+    // meta past the cap is never reached: the walk stops instead of reading every box.
+    expect(heifDeclaredSizes(file(5000))).toEqual([]);
+  });
+
   it('refuses a declared side past libvips limit, or pixels past the limit, as PAYLOAD_TOO_LARGE', async () => {
     const real = await avif(64, 64);
     for (const [width, height] of [
