@@ -27,6 +27,7 @@ export async function createEmbedder(
   const onnx = await OnnxEmbedder.load({
     modelDir,
     maxInputPixels: settings.maxImagePixels,
+    preprocessThreads: settings.preprocessThreads,
     ...settings.ort,
     logger: log,
   });

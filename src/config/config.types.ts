@@ -159,6 +159,11 @@ export interface ModelSettings {
 export interface InferenceSettings {
   /** `MAX_IMAGE_PIXELS`: largest accepted photo, width x height in pixels. Default 40 000 000. */
   readonly maxImagePixels: number;
+  /**
+   * `PREPROCESS_THREADS`: threads that decode and resize photos beside the event loop (0: on
+   * the event loop). Default: the cores, at most 4 (photos preprocessed at once).
+   */
+  readonly preprocessThreads: number;
   readonly ort: OrtSettings;
   readonly batching: BatchingSettings;
   readonly cache: CacheSettings;

@@ -31,6 +31,8 @@ export const DEFAULTS = deepFreeze({
   },
   inference: {
     maxImagePixels: 40_000_000,
+    // Preprocessing threads default to the cores, but no more than photos preprocessed at once.
+    maxDefaultPreprocessThreads: 4,
     ort: { interOpNumThreads: 1, allowSpinning: false },
     batching: { maxBatchSize: 16, maxWaitMs: 5, maxQueue: 256 },
     cache: { textCacheSize: 4096, imageCacheSize: 4096 },

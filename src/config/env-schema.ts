@@ -95,6 +95,7 @@ export const envSchema = z.object({
   MODELS_BASE_URL: optionalString.pipe(z.string().url().optional()),
   MODELS_ALLOW_UNVERIFIED: bool.default(model.allowUnverified),
   ORT_INTRA_OP_THREADS: int(1, 256).optional(),
+  PREPROCESS_THREADS: int(0, 64).optional(),
   ORT_INTER_OP_THREADS: int(1, 256).default(inference.ort.interOpNumThreads),
   ORT_ALLOW_SPINNING: bool.default(inference.ort.allowSpinning),
   EMBED_MAX_BATCH_SIZE: int(1, 256).default(inference.batching.maxBatchSize),

@@ -167,6 +167,12 @@ function nest(e: Env, machine: MachineFacts): Config {
     },
     inference: {
       maxImagePixels: e.MAX_IMAGE_PIXELS,
+      preprocessThreads:
+        e.PREPROCESS_THREADS ??
+        Math.min(
+          DEFAULTS.inference.maxDefaultPreprocessThreads,
+          Math.max(1, machine.availableParallelism),
+        ),
       ort: {
         intraOpNumThreads: e.ORT_INTRA_OP_THREADS ?? machine.availableParallelism,
         interOpNumThreads: e.ORT_INTER_OP_THREADS,

@@ -25,6 +25,7 @@ import type { ModelConfig } from './model-config';
 import { loadModelConfig, MODEL_FILES } from './model-config';
 import { OnnxTower } from './onnx-tower';
 import { OrtSessionClient } from './ort-session-client';
+import { PreprocessPool } from './clip-preprocess-pool';
 
 /** A photo ready for the model: size x size packed 8-bit RGB, and what it was decoded from. */
 export type PreparedPhoto = DecodedImage;
@@ -51,17 +52,24 @@ export interface OnnxEmbedderOptions {
    * decoding between runs, which matters when cores are few.
    */
   readonly allowSpinning: boolean;
+  /**
+   * Threads that decode and resize photos (clip-preprocess-pool.ts), started with the first
+   * photo. 0 runs that work on the event loop. Default 0 here; the service's config sets it.
+   */
+  readonly preprocessThreads?: number;
   readonly logger?: Logger;
 }
 
 function checkOptions(options: OnnxEmbedderOptions): void {
   const { maxInputPixels, intraOpNumThreads, interOpNumThreads } = options;
+  const preprocessThreads = options.preprocessThreads ?? 0;
   if (!Number.isInteger(maxInputPixels) || maxInputPixels <= 0) {
     throw new TypeError(
       `OnnxEmbedder: maxInputPixels must be a positive integer, got ${maxInputPixels}`,
     );
   }
-  for (const [name, value] of Object.entries({ intraOpNumThreads, interOpNumThreads })) {
+  const counts = { intraOpNumThreads, interOpNumThreads, preprocessThreads };
+  for (const [name, value] of Object.entries(counts)) {
     if (!Number.isInteger(value) || value < 0) {
       throw new TypeError(`OnnxEmbedder: ${name} must be a non-negative integer, got ${value}`);
     }
@@ -94,6 +102,9 @@ export function sessionOptions(
 export class OnnxEmbedder implements Embedder {
   private closed = false;
   private readonly preprocessSlots = new ConcurrencyLimiter(PREPROCESS_CONCURRENCY);
+  /** The preprocessing threads, once the first photo started them. */
+  private pool: Promise<PreprocessPool> | undefined;
+  private poolNow: PreprocessPool | undefined;
 
   private constructor(
     readonly modelId: string,
@@ -103,6 +114,7 @@ export class OnnxEmbedder implements Embedder {
     private readonly textual: OnnxTower,
     private readonly tokenizer: ClipTokenizer,
     private readonly worker: OrtSessionClient,
+    private readonly preprocessThreads: number,
   ) {}
 
   get dims(): number {
@@ -146,6 +158,7 @@ export class OnnxEmbedder implements Embedder {
       textual,
       tokenizer,
       worker,
+      options.preprocessThreads ?? 0,
     );
   }
 
@@ -154,20 +167,40 @@ export class OnnxEmbedder implements Embedder {
   }
 
   /**
-   * Decodes, resizes and crops one photo in sharp (libuv's thread pool, off the event loop) to
-   * 8-bit RGB; the normalisation to float happens with the model run, on its thread.
-   * Throws the photo's own typed error (see the Embedder port).
+   * Decodes, resizes and crops one photo to 8-bit RGB, on the preprocessing threads (or the
+   * event loop with none); the normalisation to float happens with the model run, on its
+   * thread. Throws the photo's own typed error (see the Embedder port).
    */
   async prepareImage(bytes: Uint8Array): Promise<PreparedPhoto> {
     this.assertOpen();
     try {
       refuseFromBytes(bytes, this.maxInputPixels);
-      return await this.preprocessSlots.run(() =>
-        preprocessPixels(bytes, this.config.preprocess, this.maxInputPixels),
-      );
+      return await this.preprocessSlots.run(async () => {
+        if (this.preprocessThreads === 0) {
+          return preprocessPixels(bytes, this.config.preprocess, this.maxInputPixels);
+        }
+        return (await this.startedPool()).preprocess(bytes);
+      });
     } catch (error) {
       throw toAppError(error);
     }
+  }
+
+  /** The pool, started on first use; a failed start is retried by the next photo. */
+  private startedPool(): Promise<PreprocessPool> {
+    if (this.pool === undefined) {
+      const starting = PreprocessPool.start(this.preprocessThreads, {
+        config: this.config.preprocess,
+        maxInputPixels: this.maxInputPixels,
+      });
+      this.pool = starting;
+      starting
+        .then((pool) => (this.poolNow = pool))
+        .catch(() => {
+          if (this.pool === starting) this.pool = undefined;
+        });
+    }
+    return this.pool;
   }
 
   /** One batched run over prepared photos; results in input order. */
@@ -228,7 +261,7 @@ export class OnnxEmbedder implements Embedder {
   /** Cheap: no inference, only whether the sessions' thread is still there. */
   ping(): Promise<void> {
     if (this.closed) return Promise.reject(closedError(this.modelId));
-    const failure = this.worker.failure;
+    const failure = this.worker.failure ?? this.startedPoolFailure();
     if (failure === undefined) return Promise.resolve();
     return Promise.reject(
       new ModelUnavailableError(`model ${this.modelId} cannot serve: ${failure.message}`, {
@@ -238,11 +271,18 @@ export class OnnxEmbedder implements Embedder {
     );
   }
 
+  /** Why a preprocessing thread stopped, if the pool has started and one has. */
+  private startedPoolFailure(): Error | undefined {
+    return this.poolNow?.failure;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    const pool = this.pool;
     await Promise.allSettled([this.visual.release(), this.textual.release()]);
     await this.worker.terminate();
+    if (pool !== undefined) await pool.then((p) => p.terminate()).catch(() => undefined);
   }
 }
 

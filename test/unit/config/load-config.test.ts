@@ -204,6 +204,18 @@ describe('loadConfig', () => {
     expect(loadConfig({ TEXT_CACHE_SIZE: '0' }, machine).inference.cache.textCacheSize).toBe(0);
   });
 
+  it('reads PREPROCESS_THREADS, defaulting to the cores (at most 4); 0 keeps photos on the event loop', () => {
+    const threads = (env: Record<string, string>, cores = 3) =>
+      loadConfig(env, { availableParallelism: cores }).inference.preprocessThreads;
+    expect(threads({})).toBe(3);
+    expect(threads({}, 64)).toBe(4);
+    expect(threads({}, 0)).toBe(1);
+    expect(threads({ PREPROCESS_THREADS: '0' })).toBe(0);
+    expect(threads({ PREPROCESS_THREADS: '8' })).toBe(8);
+    expect(variables(problemsOf({ PREPROCESS_THREADS: '-1' }))).toEqual(['PREPROCESS_THREADS']);
+    expect(variables(problemsOf({ PREPROCESS_THREADS: '65' }))).toEqual(['PREPROCESS_THREADS']);
+  });
+
   it('gives ORT every core and one inter-op thread unless told otherwise', () => {
     expect(loadConfig({}, machine).inference.ort).toEqual({
       intraOpNumThreads: 3,

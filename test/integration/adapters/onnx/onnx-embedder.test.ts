@@ -230,6 +230,85 @@ describe('OnnxEmbedder errors', () => {
   });
 });
 
+describe('photos preprocessed on worker threads (preprocessThreads > 0)', () => {
+  let threaded: OnnxEmbedder;
+  beforeAll(async () => {
+    threaded = await loadToyEmbedder({ modelId: 'threaded', preprocessThreads: 2 });
+  });
+  afterAll(async () => {
+    await threaded.close();
+  });
+
+  it('gives the pixels and vectors of the event-loop path, for every kind of photo', async () => {
+    const photos = await Promise.all([
+      colourPhoto('red', { noise: 40, seed: 1 }),
+      colourPhoto('green', { width: 640, height: 480, noise: 30, seed: 2, format: 'jpeg' }),
+      colourPhoto('blue', { width: 100, height: 150, noise: 20, seed: 3 }), // enlarged
+      sharp({ create: { width: 300, height: 200, channels: 4, background: '#c0402080' } })
+        .png()
+        .toBuffer(), // alpha: the full-decode path
+    ]);
+    const inLoop = await Promise.all(photos.map((p) => embedder.prepareImage(p)));
+    const onThreads = await Promise.all(photos.map((p) => threaded.prepareImage(p)));
+    for (const [i, prepared] of onThreads.entries()) {
+      const { rgb, ...rest } = inLoop[i]!;
+      expect(prepared).toMatchObject(rest);
+      expect(Buffer.compare(prepared.rgb, rgb)).toBe(0);
+    }
+    const a = await embedder.embedImages(photos);
+    const b = await threaded.embedImages(photos);
+    b.forEach((e, i) => expect(maxDiff(e.vector, a[i]!.vector)).toBe(0));
+  });
+
+  it('fails a photo with its own code and details, as on the event loop', async () => {
+    const jpeg = await colourPhoto('green', { width: 400, height: 300, noise: 50, format: 'jpeg' });
+    const corrupt = await expectCode(
+      threaded.prepareImage(jpeg.subarray(0, Math.floor(jpeg.length / 2))),
+      ErrorCode.BAD_USER_INPUT,
+    );
+    expect(corrupt.details).toEqual({ reason: 'IMAGE_CORRUPT' });
+    const small = await loadToyEmbedder({ maxInputPixels: 100 * 100, preprocessThreads: 1 });
+    try {
+      const big = await colourPhoto('red', { width: 101, height: 100 });
+      const tooLarge = await expectCode(small.prepareImage(big), ErrorCode.PAYLOAD_TOO_LARGE);
+      expect(tooLarge.details).toMatchObject({ maxInputPixels: 100 * 100 });
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('reports a dead preprocessing thread on ping and fails photos with a code', async () => {
+    const dying = await loadToyEmbedder({ modelId: 'dying-pool', preprocessThreads: 1 });
+    try {
+      await dying.prepareImage(await colourPhoto('red')); // starts the pool
+      await expect(dying.ping()).resolves.toBeUndefined();
+      const internals = dying as unknown as {
+        poolNow: { threads: { rpc: { worker: { terminate(): Promise<number> } } }[] };
+      };
+      await internals.poolNow.threads[0]!.rpc.worker.terminate();
+      const died = await expectCode(dying.ping(), ErrorCode.MODEL_UNAVAILABLE);
+      expect(died.details).toMatchObject({ reason: 'WORKER_EXITED' });
+      await expectCode(dying.prepareImage(await colourPhoto('red')), ErrorCode.MODEL_UNAVAILABLE);
+    } finally {
+      await dying.close();
+    }
+  });
+
+  it('stops its threads on close', async () => {
+    const closing = await loadToyEmbedder({ modelId: 'closing-pool', preprocessThreads: 2 });
+    await closing.prepareImage(await colourPhoto('red'));
+    const pool = (closing as unknown as { poolNow: { failure: Error | undefined } }).poolNow;
+    expect(pool.failure).toBeUndefined();
+    await closing.close();
+    expect(pool.failure).toMatchObject({ details: { reason: 'CLOSED' } });
+  });
+
+  it('checks the thread count with a TypeError', async () => {
+    await expect(loadToyEmbedder({ preprocessThreads: -1 })).rejects.toBeInstanceOf(TypeError);
+    await expect(loadToyEmbedder({ preprocessThreads: 1.5 })).rejects.toBeInstanceOf(TypeError);
+  });
+});
+
 describe('photos sent to the ONNX Runtime thread as 8-bit pixels', () => {
   it('embed exactly as the float tensor preprocessImage makes, run in this thread', async () => {
     const dir = toyModelDir();
