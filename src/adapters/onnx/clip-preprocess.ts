@@ -209,10 +209,16 @@ export function rgbToChw(
   const plane = size * size;
   if (rgb.length !== plane * 3)
     throw new TypeError(`rgbToChw: expected ${plane * 3} bytes, got ${rgb.length}`);
-  for (let c = 0; c < 3; c++) {
-    const table = channelTable(cfg.mean[c] as number, cfg.std[c] as number);
-    const base = offset + c * plane;
-    for (let i = 0; i < plane; i++) out[base + i] = table[rgb[i * 3 + c] as number] as number;
+  // One pass over the pixels (each byte read once, in order) writing the three planes.
+  const red = channelTable(cfg.mean[0] as number, cfg.std[0] as number);
+  const green = channelTable(cfg.mean[1] as number, cfg.std[1] as number);
+  const blue = channelTable(cfg.mean[2] as number, cfg.std[2] as number);
+  const g = offset + plane;
+  const b = offset + 2 * plane;
+  for (let i = 0, j = 0; i < plane; i++, j += 3) {
+    out[offset + i] = red[rgb[j] as number] as number;
+    out[g + i] = green[rgb[j + 1] as number] as number;
+    out[b + i] = blue[rgb[j + 2] as number] as number;
   }
   return out;
 }
