@@ -10,7 +10,8 @@
  *       fetching every photo from the image server, then a re-run of the unchanged feed
  *       (expected: no model runs), figures from /metrics
  *
- * Knobs: BENCH_PRODUCTS (100000), BENCH_BATCH (100), BENCH_CONCURRENCY (4), ES_URL.
+ * Knobs: BENCH_PRODUCTS (100000), BENCH_BATCH (100), BENCH_CONCURRENCY (4), ES_URL, BENCH_MODEL_DIR,
+ * PREPROCESS_THREADS (passed to the service; unset: its default).
  * The service mode needs the catalog and fetcher work (indexProducts, photo URLs, vector reuse).
  */
 import { spawn } from 'node:child_process';
@@ -117,10 +118,13 @@ function writeFeed(dir: string, photoOf: (i: number) => string): string {
   return file;
 }
 
-/** Runs the command as a user does (tsx loader, no progress bar); wall time in seconds. */
+/**
+ * Runs the command as a user does (tsx loader, no progress bar); wall time in seconds, and its
+ * CPU seconds as last read from /proc (every 100 ms: the last tenth of a second may be missed).
+ */
 function ingest(
   args: readonly string[],
-): Promise<{ seconds: number; code: number | null; stdout: string }> {
+): Promise<{ seconds: number; code: number | null; stdout: string; cpuSeconds: number }> {
   const started = performance.now();
   const child = spawn(
     process.execPath,
@@ -132,10 +136,15 @@ function ingest(
   );
   let stdout = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  let cpuSeconds = 0;
+  const poll = setInterval(() => {
+    void processCpuSeconds(child.pid).then((s) => (cpuSeconds = Math.max(cpuSeconds, s)));
+  }, 100);
   return new Promise((resolve) =>
-    child.on('close', (code) =>
-      resolve({ seconds: (performance.now() - started) / 1000, code, stdout }),
-    ),
+    child.on('close', (code) => {
+      clearInterval(poll);
+      resolve({ seconds: (performance.now() - started) / 1000, code, stdout, cpuSeconds });
+    }),
   );
 }
 
@@ -226,6 +235,12 @@ async function rawOrtPhotosPerSecond(
 /** The real service (after the catalog merge): createApp + HTTP, toy model, the chosen backend. */
 async function serviceRun(dir: string, base: Buffer): Promise<void> {
   const { startTestServer } = await import('../test/helpers/test-server');
+  if (MODEL_DIR === undefined) {
+    // A fresh clone has no toy model until the tests have run once: make it here too.
+    const { ensureToyModel } = await import('../scripts/toy-model');
+    const { toyModelDir } = await import('../test/helpers/toy-model');
+    await ensureToyModel(toyModelDir());
+  }
   const backend = process.env['BENCH_BACKEND'] ?? 'sqlite';
   const images = await imageServer(dir, base);
   const server = await startTestServer({
@@ -234,6 +249,7 @@ async function serviceRun(dir: string, base: Buffer): Promise<void> {
       : // The service's own ONNX Runtime threads (the test server pins them to 1).
         { MODEL_DIR, ORT_INTRA_OP_THREADS: process.env['ORT_INTRA_OP_THREADS'] }),
     DATA_DIR: path.join(dir, 'data'),
+    PREPROCESS_THREADS: process.env['PREPROCESS_THREADS'],
     // The image host is on 127.0.0.1: loopback is only ever reached through the allow-list.
     IMAGE_FETCH_ALLOW_HOSTS: '127.0.0.1',
     // One local host serves every photo; a real feed spreads over CDN hosts (default 4 each).
@@ -257,10 +273,12 @@ async function serviceRun(dir: string, base: Buffer): Promise<void> {
     '--no-state',
   ];
   const cpuBefore = process.cpuUsage();
+  const loopBefore = performance.eventLoopUtilization();
   const hostBefore = await images.cpuSeconds();
   const esBefore = backend === 'elasticsearch' ? await elasticsearchCpuSeconds() : 0;
   const first = await ingest(args);
   const cpu = process.cpuUsage(cpuBefore);
+  const loop = performance.eventLoopUtilization(loopBefore);
   const hostSeconds = (await images.cpuSeconds()) - hostBefore;
   const esSeconds =
     backend === 'elasticsearch' ? (await elasticsearchCpuSeconds()) - esBefore : undefined;
@@ -278,7 +296,8 @@ async function serviceRun(dir: string, base: Buffer): Promise<void> {
       `${''.padEnd(44)} reference: 100000 in 6 min = 278 products/s -> ${(PRODUCTS / first.seconds / 278).toFixed(2)}x`,
       line('re-run of the unchanged feed', second.seconds, PRODUCTS),
       `model runs: ${embedded} during the load, ${embeddedAfter - embedded} during the re-run (expected 0)`,
-      `CPU per product during the load: service ${serviceMs.toFixed(2)} ms (all its threads), photo host ${((hostSeconds * 1000) / PRODUCTS).toFixed(2)} ms${esSeconds === undefined ? '' : `, Elasticsearch ${((esSeconds * 1000) / PRODUCTS).toFixed(2)} ms`}`,
+      `CPU per product during the load: service ${serviceMs.toFixed(2)} ms (all its threads), ingest command ${((first.cpuSeconds * 1000) / PRODUCTS).toFixed(2)} ms, photo host ${((hostSeconds * 1000) / PRODUCTS).toFixed(2)} ms${esSeconds === undefined ? '' : `, Elasticsearch ${((esSeconds * 1000) / PRODUCTS).toFixed(2)} ms`}`,
+      `service event loop: busy ${(loop.active / PRODUCTS).toFixed(2)} ms per product (${(100 * loop.utilization).toFixed(0)} % of the load's wall time; at 100 % it is the bottleneck)`,
       ...(raw === undefined
         ? []
         : [
