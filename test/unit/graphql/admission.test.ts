@@ -177,7 +177,7 @@ it('reserves nothing for an operation the caller may not run: it hears its own c
   expect(single(await first).errors).toBeUndefined();
 });
 
-it('reserves nothing for variables that do not coerce: a JSON string for an Upload hears BAD_USER_INPUT under load', async () => {
+it('never refuses an operation whose variables do not coerce: a JSON string for an Upload hears BAD_USER_INPUT under load', async () => {
   // Two held floods fill the 256 text slots.
   const held = [run(flood('holdA', 128)), run(flood('holdB', 128))];
   await until(() => services.holding === 256);
